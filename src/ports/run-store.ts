@@ -1,0 +1,222 @@
+import type { ErrorCategory } from '../errors/sync-error.js';
+import type { PartitionKind, RecordStatus } from './records.js';
+
+/** Lifecycle of a run. `partial`: finished, but some records or partitions failed. */
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
+export type PartitionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type BatchStatus = 'success' | 'failure';
+
+export interface RecordCounts {
+  synced: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+}
+
+/** One sync run. Timestamps are ISO 8601 UTC strings; durations milliseconds. */
+export interface RunRow {
+  syncId: string;
+  pipeline: string;
+  status: RunStatus;
+  /** The options the run was started with (dry run, limits, ...), secrets removed. */
+  options: Record<string, unknown>;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  /** Trace of the first attempt; resumed attempts continue this trace. */
+  traceId: string;
+  /** Root span of the first attempt, the parent of every resumed attempt's root span. */
+  rootSpanId: string;
+  /** How many times the run was resumed after an interruption or crash. */
+  resumeCount: number;
+  /** The sync this one re-runs the failed records of (`run --retry-failed`), if any. */
+  retryOf: string | null;
+  records: RecordCounts;
+  partitions: { total: number; succeeded: number; failed: number };
+  batches: { total: number; succeeded: number; failed: number };
+  api: {
+    requests: number;
+    retries: number;
+    rateLimitWaits: number;
+    rateLimitWaitSeconds: number;
+    rateLimitRejections: number;
+  };
+  errorCategory: ErrorCategory | null;
+  errorMessage: string | null;
+}
+
+/** One attempt (the first run, or a resume) of a sync. */
+export interface RunAttemptRow {
+  syncId: string;
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  status: RunStatus;
+  traceId: string;
+  spanId: string;
+}
+
+export interface PartitionRow {
+  syncId: string;
+  partitionKey: string;
+  kind: PartitionKind;
+  status: PartitionStatus;
+  records: RecordCounts;
+  batchesTotal: number;
+  batchesFailed: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  errorCategory: ErrorCategory | null;
+  errorMessage: string | null;
+}
+
+export interface BatchRow {
+  syncId: string;
+  partitionKey: string;
+  /** `<partition key>#<sequence>`; unique within a sync. */
+  batchId: string;
+  sequence: number;
+  status: BatchStatus;
+  records: number;
+  synced: number;
+  failed: number;
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  errorCategory: ErrorCategory | null;
+  errorMessage: string | null;
+}
+
+export interface RecordStateRow {
+  syncId: string;
+  recordKey: string;
+  partitionKey: string;
+  entity: string;
+  status: RecordStatus;
+  externalId: string | null;
+  errorCategory: ErrorCategory | null;
+  errorMessage: string | null;
+  updatedAt: string;
+}
+
+/**
+ * Audit of one API call attempt. Bodies are already redacted and size-capped by the caller;
+ * the store saves them as given.
+ */
+export interface ApiCallRow {
+  syncId: string;
+  partitionKey: string | null;
+  connector: string;
+  /** Bounded operation name, e.g. `pulls.list`. */
+  operation: string;
+  method: string;
+  /** URL template without IDs, e.g. `/repos/{owner}/{repo}/pulls`. */
+  route: string;
+  /** Full URL with credentials and secret query parameters removed. */
+  url: string;
+  status: number | null;
+  durationMs: number;
+  attempt: number;
+  errorCategory: ErrorCategory | null;
+  traceId: string;
+  spanId: string;
+  /** Provider request ID for support tickets (`x-github-request-id`, Monday `request_id`). */
+  requestId: string | null;
+  /** Rate-limit resource the call counted against (`core`, `graphql`, `search`, ...). */
+  resource: string | null;
+  /** Points charged (GraphQL cost / complexity); 1 for a REST call. */
+  cost: number | null;
+  rateLimitRemaining: number | null;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+  responseBody: string | null;
+  /** True when a body was cut to the configured cap. */
+  truncated: boolean;
+  startedAt: string;
+}
+
+export interface RunFilter {
+  status?: RunStatus;
+  pipeline?: string;
+  /** ISO timestamp: only runs started at or after it. */
+  since?: string;
+  /** Most recent first; default 50. */
+  limit?: number;
+}
+
+export interface ApiCallQuery {
+  /** Only calls that ended with an error category. */
+  onlyErrors?: boolean;
+  /** `slowest`: by duration descending; default: in call order. */
+  order?: 'slowest' | 'chronological';
+  limit?: number;
+}
+
+export interface RecordStateQuery {
+  status?: RecordStatus;
+  partitionKey?: string;
+  limit?: number;
+}
+
+/**
+ * A finished batch, committed atomically: the batch row, the final state of each of its records
+ * and, when the batch closes a source page, the partition's new checkpoint. A crash therefore
+ * never leaves a checkpoint ahead of the record states it implies.
+ */
+export interface BatchCommit {
+  batch: BatchRow;
+  records: RecordStateRow[];
+  checkpoint?: { partitionKey: string; cursor: string | null };
+}
+
+/**
+ * Durable record of every run: what ran, how far it got, what each record ended as, and every API
+ * call made. Adapters: `SqliteRunStore` (embedded default), `PostgresRunStore` (shared),
+ * `InMemoryRunStore` (tests). All of them pass `tests/contract/run-store.contract.ts`.
+ *
+ * Methods are async so that network-backed adapters fit; each method is atomic on its own.
+ */
+export interface RunStore {
+  /** Applies pending versioned migrations. Idempotent; safe to call on every start. */
+  migrate(): Promise<void>;
+
+  /** Inserts a new run. Fails with `CONFLICT` if the sync ID exists. */
+  createRun(run: RunRow): Promise<void>;
+  /** Replaces the mutable fields of a run (status, counts, timings, errors). */
+  updateRun(run: RunRow): Promise<void>;
+  getRun(syncId: string): Promise<RunRow | undefined>;
+  /** Runs matching the filter, most recent first. */
+  listRuns(filter?: RunFilter): Promise<RunRow[]>;
+  /** The most recent run of `pipeline` that started before `syncId` (for report deltas). */
+  previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined>;
+
+  /** Inserts or replaces an attempt (keyed by sync ID and attempt number). */
+  saveAttempt(attempt: RunAttemptRow): Promise<void>;
+  listAttempts(syncId: string): Promise<RunAttemptRow[]>;
+
+  /** Inserts or replaces a partition (keyed by sync ID and partition key). */
+  savePartition(partition: PartitionRow): Promise<void>;
+  listPartitions(syncId: string): Promise<PartitionRow[]>;
+
+  /** See `BatchCommit`. Record states are upserted by (sync ID, record key). */
+  commitBatch(commit: BatchCommit): Promise<void>;
+  listBatches(syncId: string): Promise<BatchRow[]>;
+
+  /** Appends API call audit rows. */
+  recordApiCalls(calls: ApiCallRow[]): Promise<void>;
+  listApiCalls(syncId: string, query?: ApiCallQuery): Promise<ApiCallRow[]>;
+
+  listRecordStates(syncId: string, query?: RecordStateQuery): Promise<RecordStateRow[]>;
+  /** Counts of the sync's record states by status (zeros included). */
+  countRecordStates(syncId: string): Promise<RecordCounts>;
+
+  /** Checkpoint cursor per partition key (`null`: partition finished). */
+  getCheckpoints(syncId: string): Promise<Map<string, string | null>>;
+
+  /** Deletes runs started before `before` (ISO) with all their rows; returns their sync IDs. */
+  deleteRunsStartedBefore(before: string): Promise<string[]>;
+
+  /** Closes connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import type { Partition, SourceRecord } from './records.js';
+
+/** A page of records read from one partition, and where to resume after it. */
+export interface SourcePage {
+  records: SourceRecord[];
+  /**
+   * Opaque cursor pointing just after this page. Persisted as the partition's checkpoint once
+   * every record of the page is in a final state; passed back to `readPartition` on resume.
+   * `undefined` on the last page.
+   */
+  nextCursor: string | undefined;
+}
+
+/**
+ * Where records come from. Adapters (e.g. `GithubSource`) parse every response at their edge and
+ * throw `SyncError` with a category on failure; they never retry themselves — the HTTP layer the
+ * engine provides does that.
+ */
+export interface Source {
+  /** Connector name as it appears in metric labels (`github`, `monday`). */
+  readonly connector: string;
+  /** Lists the partitions to sync, in a stable order. */
+  listPartitions(): Promise<Partition[]>;
+  /**
+   * Reads one partition page by page, starting after `cursor` (or from the start). An error thrown
+   * here fails the partition, not the run.
+   */
+  readPartition(partition: Partition, cursor: string | undefined): AsyncIterable<SourcePage>;
+  /** Releases sockets and timers. */
+  close(): Promise<void>;
+}
