@@ -11,6 +11,8 @@ export interface Partition {
   /** Stable, human-readable key: `owner/name` for a repo, the customer code for a customer. */
   key: string;
   kind: PartitionKind;
+  /** What the source knows of the partition itself (e.g. the repository object), if anything. */
+  metadata?: Record<string, unknown>;
 }
 
 /** One record read from a source, ready to be written to a destination. */

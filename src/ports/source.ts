@@ -1,8 +1,13 @@
-import type { Partition, SourceRecord } from './records.js';
+import type { Partition, RecordFailure, SourceRecord } from './records.js';
 
 /** A page of records read from one partition, and where to resume after it. */
 export interface SourcePage {
   records: SourceRecord[];
+  /**
+   * Records the source read but could not complete (e.g. a pull request whose reviews failed to
+   * load). They end the run `failed` with this category instead of being written.
+   */
+  failures?: RecordFailure[];
   /**
    * Opaque cursor pointing just after this page. Persisted as the partition's checkpoint once
    * every record of the page is in a final state; passed back to `readPartition` on resume.

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, type LabelValues, type RegistryContentType } from 'prom-client';
 import type { ErrorCategory } from '../errors/sync-error.js';
 
 /**
@@ -6,7 +6,9 @@ import type { ErrorCategory } from '../errors/sync-error.js';
  * record key or a URL with IDs. Per-sync detail lives in traces, logs and the run store.
  */
 export interface SyncMetrics {
-  readonly registry: Registry;
+  readonly registry: Registry<RegistryContentType>;
+  /** Whether histograms take trace exemplars (OpenMetrics). */
+  readonly exemplars: boolean;
   readonly runs: Counter<'pipeline' | 'status'>;
   readonly runDuration: Histogram<'pipeline'>;
   readonly records: Counter<'pipeline' | 'status'>;
@@ -42,12 +44,13 @@ export function statusClass(status: number | null | undefined): string {
 }
 
 export function createSyncMetrics(options: { exemplars?: boolean } = {}): SyncMetrics {
-  const registry = new Registry();
+  const registry = new Registry<RegistryContentType>();
   const enableExemplars = options.exemplars ?? true;
   if (enableExemplars) registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const registers = [registry];
   return {
     registry,
+    exemplars: enableExemplars,
     runs: new Counter({
       name: 'sync_runs_total',
       help: 'Sync runs finished, by pipeline and final status.',
@@ -181,4 +184,23 @@ export async function renderPrometheusText(metrics: SyncMetrics): Promise<string
   } finally {
     metrics.registry.setContentType(contentType);
   }
+}
+
+/**
+ * Observes a duration with the trace as exemplar, so a slow bucket in Grafana links to its trace.
+ * prom-client types exemplar labels as the metric's own label names, hence the cast.
+ */
+export function observeWithExemplar<T extends string>(
+  metrics: SyncMetrics,
+  histogram: Histogram<T>,
+  labels: LabelValues<T>,
+  value: number,
+  trace: { traceId: string; spanId: string },
+): void {
+  if (!metrics.exemplars || !trace.traceId) {
+    histogram.observe(labels, value);
+    return;
+  }
+  const exemplarLabels = { trace_id: trace.traceId, span_id: trace.spanId } as unknown as LabelValues<T>;
+  histogram.observe({ labels, value, exemplarLabels });
 }

@@ -1,0 +1,25 @@
+# Syncscope app image: `docker build -t syncscope:dev .` (docker-compose.yml builds it for you).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 falls back to compiling from source when no prebuilt binary matches.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The SQLite run store (./data) and reports (./reports) are written relative to the working dir.
+RUN mkdir -p /app/data /app/reports && chown -R node:node /app/data /app/reports
+USER node
+EXPOSE 9464
+ENTRYPOINT ["node", "dist/cli/main.js"]
+CMD ["serve", "--port", "9464"]

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors/sync-error.js';
+import { pipelineConfigSchema, type PipelineConfig, type PipelineConfigInput } from './pipeline-schema.js';
+
+/** Validates a parsed config object; the error names every bad key with its path. */
+export function parsePipelineConfig(raw: unknown, origin = 'config'): PipelineConfig {
+  const result = pipelineConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(`${origin} is invalid:\n${formatIssues(result.error.issues)}`);
+}
+
+export function formatIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path.map(String).join('.') || '(root)';
+      const detail =
+        issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+      return `  - ${key}: ${detail}`;
+    })
+    .join('\n');
+}
+
+/** Reads a `.toml`, `.yaml` or `.yml` pipeline file. */
+export async function loadPipelineConfig(path: string): Promise<PipelineConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  }
+  const ext = extname(path).toLowerCase();
+  let raw: unknown;
+  try {
+    if (ext === '.toml') raw = parseToml(text);
+    else if (ext === '.yaml' || ext === '.yml') raw = parseYaml(text);
+    else throw new ConfigError(`config file ${path} must end in .toml, .yaml or .yml`);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`config file ${path} is not valid ${ext.slice(1).toUpperCase()}: ${(error as Error).message}`, { cause: error });
+  }
+  return parsePipelineConfig(raw, `config file ${path}`);
+}
+
+export type { PipelineConfig, PipelineConfigInput };

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { DEFAULT_SECRET_KEYS } from '../telemetry/redaction.js';
+
+const githubSource = z
+  .object({
+    type: z.literal('github'),
+    base_url: z.url().default('https://api.github.com').describe('GitHub API root; a GitHub Enterprise or simulator URL.'),
+    token_env: z
+      .string()
+      .default('GITHUB_TOKEN')
+      .describe('Name of the environment variable holding the token. Tokens never go in config files.'),
+    org: z.string().min(1).optional().describe('Sync every repository of this organisation.'),
+    repos: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')).default([]).describe('Or only these owner/name repositories.'),
+    include_reviews: z.boolean().default(false).describe('Also read the reviews of every pull request (one call each).'),
+    per_page: z.number().int().min(1).max(100).default(100).describe('Page size of list calls; GitHub allows at most 100.'),
+    limit_repos: z.number().int().positive().optional().describe('Sync at most this many repositories.'),
+  })
+  .strict()
+  .refine((s) => s.org !== undefined || s.repos.length > 0, { message: 'set `org` or `repos`', path: ['org'] });
+
+const sqliteDestination = z
+  .object({
+    type: z.literal('sqlite'),
+    path: z.string().min(1).default('./data/github.db').describe('SQLite file the repositories, pull requests and reviews go to.'),
+  })
+  .strict();
+
+const sqliteStore = z
+  .object({
+    type: z.literal('sqlite'),
+    path: z.string().min(1).default('./data/syncscope.db').describe('SQLite file of the run store.'),
+  })
+  .strict();
+
+const postgresStore = z
+  .object({
+    type: z.literal('postgres'),
+    url: z.string().min(1).describe('PostgreSQL connection string, e.g. postgres://user@host:5432/db.'),
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('syncscope').describe('Schema the run store tables live in.'),
+  })
+  .strict();
+
+export const pipelineConfigSchema = z
+  .object({
+    pipeline: z
+      .object({
+        name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').describe('Pipeline name: a metric label, so keep it stable.'),
+      })
+      .strict(),
+    source: githubSource,
+    destination: sqliteDestination,
+    store: z.discriminatedUnion('type', [sqliteStore, postgresStore]).default({ type: 'sqlite', path: './data/syncscope.db' }),
+    options: z
+      .object({
+        batch_size: z.number().int().min(1).max(10_000).default(100).describe('Records per destination write.'),
+        partition_concurrency: z.number().int().min(1).max(64).default(4).describe('Partitions synced at once.'),
+      })
+      .strict()
+      .default({ batch_size: 100, partition_concurrency: 4 }),
+    api: z
+      .object({
+        max_concurrent_per_token: z.number().int().min(1).max(100).default(8).describe('Requests in flight per token; 1 = strictly sequential. GitHub allows at most 100.'),
+        request_timeout_ms: z.number().int().min(100).default(15_000).describe('A call with no response by then fails as TIMEOUT (and is retried).'),
+        max_attempts: z.number().int().min(1).max(20).default(5).describe('Attempts per call for transient errors.'),
+        reset_margin_ms: z.number().int().min(0).default(250).describe('Extra wait past a rate-limit reset, for clock skew.'),
+      })
+      .strict()
+      .default({ max_concurrent_per_token: 8, request_timeout_ms: 15_000, max_attempts: 5, reset_margin_ms: 250 }),
+    audit: z
+      .object({
+        bodies: z.enum(['all', 'errors', 'none']).default('all').describe('Which API calls keep request/response bodies in the audit trail.'),
+        max_body_bytes: z.number().int().min(256).default(64 * 1024).describe('Bodies longer than this are cut (and marked truncated).'),
+        secret_keys: z.array(z.string().min(1)).default(DEFAULT_SECRET_KEYS).describe('Field names that look secret; their values are redacted everywhere.'),
+      })
+      .strict()
+      .default({ bodies: 'all', max_body_bytes: 64 * 1024, secret_keys: DEFAULT_SECRET_KEYS }),
+    reports: z
+      .object({ dir: z.string().min(1).default('./reports').describe('Root of the per-sync report folders.') })
+      .strict()
+      .default({ dir: './reports' }),
+  })
+  .strict();
+
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+export type PipelineConfigInput = z.input<typeof pipelineConfigSchema>;

@@ -1,0 +1,281 @@
+import type { Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { decideRetry, type RetryPolicyOptions } from '../../engine/retry-policy.js';
+import { InterruptedError, SyncError, type ErrorCategory } from '../../errors/sync-error.js';
+import type { Clock } from '../../ports/clock.js';
+import type { BudgetKey, RequestScheduler } from '../../ports/request-scheduler.js';
+import { observeWithExemplar, statusClass } from '../../telemetry/metrics.js';
+import { ATTR } from '../../telemetry/names.js';
+import type { RunTelemetry } from '../../telemetry/run-telemetry.js';
+import { currentPartitionKey } from '../../telemetry/partition-scope.js';
+import type { ClassifiedFailure, ObservedResponse, ProviderPolicy } from './provider-policy.js';
+import { RateLimitReporter } from './rate-limit-reporter.js';
+
+/** Header a connector sets to pass the URL template (e.g. from octokit's route); never sent. */
+export const ROUTE_HEADER = 'x-syncscope-route';
+
+export type AuditBodies = 'all' | 'errors' | 'none';
+
+export interface InstrumentedFetchOptions {
+  policy: ProviderPolicy;
+  /** Non-secret identifier of the credential, so budgets are tracked per token. */
+  tokenId: string;
+  scheduler: RequestScheduler;
+  telemetry: RunTelemetry;
+  retry: RetryPolicyOptions;
+  requestTimeoutMs: number;
+  clock: Clock;
+  auditBodies: AuditBodies;
+  random?: () => number;
+  /** Aborts waits and calls when the run is told to stop. */
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+}
+
+interface Attempt {
+  method: string;
+  url: URL;
+  route: string;
+  operation: string;
+  key: BudgetKey;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+}
+
+/**
+ * A `fetch` for API clients (octokit's `request.fetch`, or direct GraphQL calls): one CLIENT span,
+ * one `sync.api.*` event, metrics and an audit row per attempt; budget-aware scheduling before
+ * each attempt; classification of every failure into a category; retries with backoff for the
+ * retryable ones. What it finally returns is the successful response; what it throws is a
+ * `SyncError` carrying the category.
+ */
+export function createInstrumentedFetch(options: InstrumentedFetchOptions): typeof fetch {
+  const baseFetch = options.fetch ?? fetch;
+  const reporter = new RateLimitReporter(options.telemetry, options.policy.connector);
+  const { telemetry, policy } = options;
+
+  return async function instrumentedFetch(input, init) {
+    const attemptInfo = describe(input, init, policy);
+    for (let attempt = 1; ; attempt++) {
+      const release = await options.scheduler.acquire(attemptInfo.key, options.signal);
+      const span = telemetry.startClientSpan(`${attemptInfo.method} ${attemptInfo.route}`, spanAttributes(attemptInfo, attempt));
+      const startedAt = options.clock.now();
+      setInFlight(options);
+      let observed: ObservedResponse | undefined;
+      let failure: ClassifiedFailure | undefined;
+      try {
+        observed = await send(baseFetch, attemptInfo, init, options);
+        const rateLimit = policy.readRateLimit(observed);
+        if (rateLimit) {
+          options.scheduler.observe(options.tokenId, rateLimit);
+          reporter.report(rateLimit);
+          span.setAttribute(ATTR.rateLimitRemaining, rateLimit.remaining);
+          span.setAttribute(ATTR.rateLimitResource, rateLimit.resource);
+          if (rateLimit.cost !== undefined) span.setAttribute(ATTR.apiCost, rateLimit.cost);
+        }
+        failure = policy.classify(observed);
+      } catch (error) {
+        if (options.signal?.aborted) {
+          release();
+          span.end();
+          throw new InterruptedError();
+        }
+        failure = failureOfThrown(error);
+      } finally {
+        release();
+        setInFlight(options);
+      }
+      const durationMs = options.clock.now() - startedAt;
+      finishAttempt(options, span, attemptInfo, attempt, observed, failure, durationMs);
+
+      if (!failure && observed) return toResponse(observed);
+      const failed = failure ?? { category: 'INTERNAL' as ErrorCategory, message: 'no response' };
+      if (failed.primaryRejection) {
+        telemetry.stats.rateLimitRejections += 1;
+        telemetry.metrics.rateLimitRejections.inc({ connector: policy.connector, resource: attemptInfo.key.resource });
+      }
+      const decision = decideRetry(
+        { category: failed.category, attempt, retryAfterSeconds: failed.retryAfterSeconds, resetAtMs: failed.resetAtMs },
+        options.retry,
+        options.clock.now(),
+        options.random,
+      );
+      if (!decision.retry) {
+        throw new SyncError(failed.category, failed.message, {
+          status: observed?.status,
+          retryAfterSeconds: failed.retryAfterSeconds,
+        });
+      }
+      telemetry.stats.retries += 1;
+      telemetry.metrics.retries.inc({ connector: policy.connector, error_category: failed.category });
+      telemetry.events.apiRetry({
+        connector: policy.connector,
+        operation: attemptInfo.operation,
+        attempt: attempt + 1,
+        delay_ms: Math.round(decision.delayMs),
+        error_category: failed.category,
+        status: observed?.status ?? null,
+      });
+      if (decision.basis === 'backoff') {
+        await options.clock.sleep(decision.delayMs, options.signal).catch(() => {
+          throw new InterruptedError();
+        });
+      } else {
+        // Waiting for Retry-After or a reset holds the whole token, not just this call.
+        const reason = failed.waitReason ?? (decision.basis === 'reset' ? 'primary' : 'retry_after');
+        options.scheduler.block(attemptInfo.key, options.clock.now() + decision.delayMs, reason);
+      }
+    }
+  };
+}
+
+function describe(input: Parameters<typeof fetch>[0], init: RequestInit | undefined, policy: ProviderPolicy): Attempt {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const headers = new Headers(init?.headers);
+  const route = headers.get(ROUTE_HEADER) ?? policy.routeFor(method, url);
+  headers.delete(ROUTE_HEADER);
+  const requestHeaders: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    requestHeaders[name] = value;
+  });
+  return {
+    method,
+    url,
+    route,
+    operation: policy.operationFor(method, route),
+    key: { tokenId: '', resource: policy.resourceFor(method, url) },
+    requestHeaders,
+    requestBody: typeof init?.body === 'string' ? init.body : null,
+  };
+}
+
+function spanAttributes(info: Attempt, attempt: number) {
+  return {
+    [ATTR.httpMethod]: info.method,
+    [ATTR.serverAddress]: info.url.hostname,
+    [ATTR.serverPort]: Number(info.url.port || (info.url.protocol === 'https:' ? 443 : 80)),
+    [ATTR.urlTemplate]: info.route,
+    [ATTR.apiOperation]: info.operation,
+    ...(attempt > 1 ? { [ATTR.httpResendCount]: attempt - 1 } : {}),
+  };
+}
+
+async function send(
+  baseFetch: typeof fetch,
+  info: Attempt,
+  init: RequestInit | undefined,
+  options: InstrumentedFetchOptions,
+): Promise<ObservedResponse> {
+  info.key.tokenId = options.tokenId;
+  const timeout = AbortSignal.timeout(options.requestTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  try {
+    const response = await baseFetch(info.url, { ...init, headers: info.requestHeaders, signal });
+    const bodyText = await response.text();
+    const isJson = (response.headers.get('content-type') ?? '').includes('json');
+    let json: unknown;
+    let malformedJson = false;
+    if (isJson && bodyText.length > 0) {
+      try {
+        json = JSON.parse(bodyText);
+      } catch {
+        malformedJson = true;
+      }
+    }
+    return { status: response.status, headers: response.headers, bodyText, json, malformedJson };
+  } catch (error) {
+    if (timeout.aborted) {
+      throw new SyncError('TIMEOUT', `no response within ${options.requestTimeoutMs} ms`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function failureOfThrown(error: unknown): ClassifiedFailure {
+  if (error instanceof SyncError) return { category: error.category, message: error.message };
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  const code = cause && 'code' in cause ? String(cause.code) : undefined;
+  const detail = [error instanceof Error ? error.message : String(error), code].filter(Boolean).join(': ');
+  return { category: 'NETWORK_ERROR', message: `request failed (${detail})` };
+}
+
+function finishAttempt(
+  options: InstrumentedFetchOptions,
+  span: Span,
+  info: Attempt,
+  attempt: number,
+  observed: ObservedResponse | undefined,
+  failure: ClassifiedFailure | undefined,
+  durationMs: number,
+): void {
+  const { telemetry, policy } = options;
+  const safeUrl = telemetry.redactor.url(info.url.toString());
+  span.setAttribute(ATTR.urlFull, safeUrl);
+  if (observed) span.setAttribute(ATTR.httpStatus, observed.status);
+  if (failure) {
+    span.setAttribute(ATTR.errorType, failure.category);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: telemetry.redactor.text(failure.message) });
+  }
+  const { traceId, spanId } = { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
+  span.end();
+
+  const errorCategory = failure?.category ?? 'none';
+  const labels = { connector: policy.connector, operation: info.operation };
+  telemetry.stats.requests += 1;
+  telemetry.stats.apiTimeMs += durationMs;
+  telemetry.metrics.apiRequests.inc({ ...labels, status_class: statusClass(observed?.status), error_category: errorCategory });
+  observeWithExemplar(telemetry.metrics, telemetry.metrics.apiRequestDuration, labels, durationMs / 1000, { traceId, spanId });
+  const cost = observed ? policy.readRateLimit(observed)?.cost : undefined;
+  telemetry.events.apiCall(policy.protocolFor(info.url), {
+    connector: policy.connector,
+    operation: info.operation,
+    method: info.method,
+    route: info.route,
+    status: observed?.status ?? null,
+    duration_ms: Math.round(durationMs),
+    attempt,
+    cost: cost ?? null,
+    error_category: failure?.category,
+  });
+
+  const keepBodies = options.auditBodies === 'all' || (options.auditBodies === 'errors' && failure !== undefined);
+  const request = keepBodies ? telemetry.redactor.body(info.requestBody) : { text: null, truncated: false };
+  const response = keepBodies ? telemetry.redactor.body(observed?.bodyText) : { text: null, truncated: false };
+  telemetry.audit.record({
+    syncId: telemetry.syncId,
+    partitionKey: currentPartitionKey() ?? null,
+    connector: policy.connector,
+    operation: info.operation,
+    method: info.method,
+    route: info.route,
+    url: safeUrl,
+    status: observed?.status ?? null,
+    durationMs: Math.round(durationMs * 1000) / 1000,
+    attempt,
+    errorCategory: failure?.category ?? null,
+    traceId,
+    spanId,
+    requestId: observed ? policy.requestIdOf(observed) : null,
+    resource: info.key.resource,
+    cost: cost ?? (policy.protocolFor(info.url) === 'rest' ? 1 : null),
+    rateLimitRemaining: observed ? (policy.readRateLimit(observed)?.remaining ?? null) : null,
+    requestHeaders: telemetry.redactor.headers(info.requestHeaders),
+    requestBody: request.text,
+    responseBody: failure && !keepBodies ? null : response.text,
+    truncated: request.truncated || response.truncated,
+    startedAt: new Date(options.clock.now() - durationMs).toISOString(),
+  });
+}
+
+function setInFlight(options: InstrumentedFetchOptions): void {
+  options.telemetry.metrics.apiRequestsInFlight.set(
+    { connector: options.policy.connector },
+    options.scheduler.inFlight(options.tokenId),
+  );
+}
+
+function toResponse(observed: ObservedResponse): Response {
+  const nullBody = observed.status === 204 || observed.status === 304;
+  return new Response(nullBody ? null : observed.bodyText, { status: observed.status, headers: observed.headers });
+}

@@ -1,0 +1,199 @@
+import { SyncError, toSyncError } from '../errors/sync-error.js';
+import type { Clock } from '../ports/clock.js';
+import type { Destination } from '../ports/destination.js';
+import type { Partition, RecordFailure, RecordStatus, SourceRecord } from '../ports/records.js';
+import type { RecordStateRow, RunStore } from '../ports/run-store.js';
+import { ATTR, SPAN } from '../telemetry/names.js';
+import type { RunTelemetry } from '../telemetry/run-telemetry.js';
+import type { EngineOptions } from './engine-options.js';
+import { decideRetry } from './retry-policy.js';
+
+export interface BatchOutcome {
+  synced: number;
+  failed: number;
+  skipped: number;
+}
+
+interface WriteAttempts {
+  failures: RecordFailure[];
+  externalIds: Record<string, string>;
+  attempt: number;
+  /** Set when the whole write failed (every record of the batch then failed with it). */
+  batchError: SyncError | undefined;
+}
+
+export interface BatchInput {
+  partition: Partition;
+  sequence: number;
+  records: SourceRecord[];
+  /** Records the source could not complete; committed as failed with the batch. */
+  sourceFailures: RecordFailure[];
+  /** Set on the batch that closes a source page: the partition's new checkpoint. */
+  checkpoint?: string | null;
+}
+
+/**
+ * Writes one batch inside a `sync.batch` span: the destination write (retried when retryable),
+ * then one atomic commit of the batch row, every record's final state and the checkpoint.
+ */
+export class BatchWriter {
+  constructor(
+    private readonly destination: Destination,
+    private readonly store: RunStore,
+    private readonly telemetry: RunTelemetry,
+    private readonly options: EngineOptions,
+    private readonly clock: Clock,
+  ) {}
+
+  async write(input: BatchInput): Promise<BatchOutcome> {
+    const { partition, sequence, records } = input;
+    const batchId = `${partition.key}#${sequence}`;
+    const t = this.telemetry;
+    return t.inSpan(SPAN.batch, { [ATTR.batchId]: batchId, [ATTR.batchRecords]: records.length, [ATTR.partition]: partition.key }, async (span) => {
+      const startedAt = this.clock.now();
+      const { failures, externalIds, attempt, batchError } = await this.writeWithRetry(partition, records);
+      const allFailures = [...input.sourceFailures, ...failures];
+      const failedKeys = new Map(allFailures.map((f) => [f.key, f]));
+      const now = new Date(this.clock.now()).toISOString();
+      const written: RecordStatus = this.options.dryRun ? 'skipped' : 'synced';
+      const states: RecordStateRow[] = [
+        ...records.map((r) => stateOf(t.syncId, partition.key, r.key, r.entity, failedKeys.get(r.key), written, externalIds[r.key], now)),
+        ...input.sourceFailures
+          .filter((f) => !records.some((r) => r.key === f.key))
+          .map((f) => stateOf(t.syncId, partition.key, f.key, 'unknown', f, written, undefined, now)),
+      ];
+      const outcome = countStates(states);
+      const durationMs = this.clock.now() - startedAt;
+      await this.store.commitBatch({
+        batch: {
+          syncId: t.syncId,
+          partitionKey: partition.key,
+          batchId,
+          sequence,
+          status: outcome.failed === 0 ? 'success' : 'failure',
+          records: states.length,
+          synced: outcome.synced,
+          failed: outcome.failed,
+          attempt,
+          startedAt: new Date(startedAt).toISOString(),
+          durationMs,
+          errorCategory: batchError?.category ?? allFailures[0]?.category ?? null,
+          errorMessage: batchError ? t.redactor.text(batchError.message) : null,
+        },
+        records: states,
+        ...(input.checkpoint !== undefined ? { checkpoint: { partitionKey: partition.key, cursor: input.checkpoint } } : {}),
+      });
+      this.report(batchId, partition, states, outcome, attempt, durationMs, batchError);
+      span.setAttribute(ATTR.recordsSynced, outcome.synced);
+      span.setAttribute(ATTR.recordsFailed, outcome.failed);
+      if (outcome.failed > 0) span.setAttribute(ATTR.errorType, allFailures[0]?.category ?? 'INTERNAL');
+      return outcome;
+    });
+  }
+
+  private async writeWithRetry(partition: Partition, records: SourceRecord[]): Promise<WriteAttempts> {
+    if (this.options.dryRun || records.length === 0) {
+      return { failures: [], externalIds: {}, attempt: 1, batchError: undefined };
+    }
+    const t = this.telemetry;
+    for (let attempt = 1; ; attempt++) {
+      const started = this.clock.now();
+      try {
+        const result = await t.inSpan(SPAN.dbWrite, { [ATTR.dbSystem]: this.destination.name, [ATTR.attempt]: attempt }, () =>
+          this.destination.writeBatch(partition, records),
+        );
+        const durationMs = this.clock.now() - started;
+        t.stats.destinationTimeMs += durationMs;
+        t.events.dbWrite({
+          destination: this.destination.name,
+          entity: records[0]?.entity,
+          records: records.length,
+          created: result.created,
+          updated: result.updated,
+          failed: result.failures.length,
+          duration_ms: Math.round(durationMs),
+          attempt,
+        });
+        return { failures: result.failures, externalIds: result.externalIds ?? {}, attempt, batchError: undefined };
+      } catch (error) {
+        t.stats.destinationTimeMs += this.clock.now() - started;
+        const syncError = toSyncError(error);
+        const decision = decideRetry({ category: syncError.category, attempt }, this.options.writeRetry, this.clock.now());
+        if (!decision.retry) {
+          const failures = records.map((r) => ({ key: r.key, category: syncError.category, message: syncError.message }));
+          return { failures, externalIds: {}, attempt, batchError: syncError };
+        }
+        await this.clock.sleep(decision.delayMs);
+      }
+    }
+  }
+
+  private report(
+    batchId: string,
+    partition: Partition,
+    states: RecordStateRow[],
+    outcome: BatchOutcome,
+    attempt: number,
+    durationMs: number,
+    batchError: SyncError | undefined,
+  ): void {
+    const t = this.telemetry;
+    const labels = { pipeline: t.pipeline };
+    t.metrics.batches.inc({ ...labels, status: outcome.failed === 0 ? 'success' : 'failure' });
+    t.metrics.batchDuration.observe(labels, durationMs / 1000);
+    if (outcome.synced) t.metrics.records.inc({ ...labels, status: 'synced' }, outcome.synced);
+    if (outcome.skipped) t.metrics.records.inc({ ...labels, status: 'skipped' }, outcome.skipped);
+    if (outcome.failed) t.metrics.records.inc({ ...labels, status: 'failed' }, outcome.failed);
+    for (const state of states) {
+      if (state.status !== 'failed') continue;
+      t.metrics.errors.inc({ ...labels, error_category: state.errorCategory ?? 'INTERNAL' });
+      t.events.recordFailed({
+        partition: partition.key,
+        record_key: state.recordKey,
+        error_category: state.errorCategory,
+        message: state.errorMessage,
+      });
+    }
+    const fields = {
+      partition: partition.key,
+      batch_id: batchId,
+      records: states.length,
+      synced: outcome.synced,
+      failed: outcome.failed,
+      skipped: outcome.skipped,
+      attempt,
+      duration_ms: Math.round(durationMs),
+    };
+    if (outcome.failed === 0) t.events.batchCompleted(fields);
+    else t.events.batchFailed({ ...fields, error_category: batchError?.category ?? states.find((s) => s.errorCategory)?.errorCategory });
+  }
+}
+
+function stateOf(
+  syncId: string,
+  partitionKey: string,
+  recordKey: string,
+  entity: string,
+  failure: RecordFailure | undefined,
+  written: RecordStatus,
+  externalId: string | undefined,
+  updatedAt: string,
+): RecordStateRow {
+  return {
+    syncId,
+    recordKey,
+    partitionKey,
+    entity,
+    status: failure ? 'failed' : written,
+    externalId: externalId ?? null,
+    errorCategory: failure?.category ?? null,
+    errorMessage: failure?.message ?? null,
+    updatedAt,
+  };
+}
+
+function countStates(states: RecordStateRow[]): BatchOutcome {
+  const outcome = { synced: 0, failed: 0, skipped: 0 };
+  for (const s of states) if (s.status !== 'pending') outcome[s.status] += 1;
+  return outcome;
+}

@@ -1,0 +1,159 @@
+import type { Clock } from '../ports/clock.js';
+import type {
+  BudgetKey,
+  RateLimitObservation,
+  RequestScheduler,
+  WaitNotice,
+  WaitReason,
+} from '../ports/request-scheduler.js';
+
+export interface BudgetSchedulerOptions {
+  /** Requests in flight per token at most; 1 is the strict sequential mode. */
+  maxConcurrentPerToken: number;
+  /** Extra wait past a reported reset, for clock skew between us and the provider. */
+  resetMarginMs: number;
+  clock: Clock;
+  /** Told about every wait before it happens (events and metrics hang off this). */
+  onWait?: (notice: WaitNotice) => void;
+}
+
+interface Budget {
+  limit: number;
+  remaining: number;
+  /** `undefined` once the reported window has passed and no newer report arrived yet. */
+  resetAtMs: number | undefined;
+  inFlight: number;
+  /** Earliest start of the next paced request. */
+  nextStartMs: number;
+}
+
+interface TokenState {
+  inFlight: number;
+  blockedUntilMs: number;
+  blockReason: WaitReason;
+  slotWaiters: Array<() => void>;
+  budgets: Map<string, Budget>;
+}
+
+export type WaitDecision = { waitMs: 0 } | { waitMs: number; reason: WaitReason };
+
+/**
+ * Pure: how long a request on a budget must wait now. Holds back while the token is blocked;
+ * when the budget (minus requests already in flight) is spent, until the reset; otherwise paces
+ * starts so the remaining budget lasts until the reset and no longer.
+ */
+export function decideWait(
+  budget: Budget | undefined,
+  blockedUntilMs: number,
+  blockReason: WaitReason,
+  now: number,
+  resetMarginMs: number,
+): WaitDecision {
+  if (blockedUntilMs > now) return { waitMs: blockedUntilMs - now, reason: blockReason };
+  if (!budget || budget.resetAtMs === undefined) return { waitMs: 0 };
+  const available = budget.remaining - budget.inFlight;
+  if (available <= 0) return { waitMs: budget.resetAtMs + resetMarginMs - now, reason: 'primary' };
+  if (budget.nextStartMs > now) return { waitMs: budget.nextStartMs - now, reason: 'pacing' };
+  return { waitMs: 0 };
+}
+
+export class BudgetScheduler implements RequestScheduler {
+  private readonly tokens = new Map<string, TokenState>();
+
+  constructor(private readonly options: BudgetSchedulerOptions) {}
+
+  async acquire(key: BudgetKey, signal?: AbortSignal): Promise<() => void> {
+    const token = this.token(key.tokenId);
+    for (;;) {
+      signal?.throwIfAborted();
+      if (token.inFlight >= this.options.maxConcurrentPerToken) {
+        await new Promise<void>((resolve) => token.slotWaiters.push(resolve));
+        continue;
+      }
+      const now = this.options.clock.now();
+      const budget = this.freshBudget(token, key.resource, now);
+      const decision = decideWait(budget, token.blockedUntilMs, token.blockReason, now, this.options.resetMarginMs);
+      if (decision.waitMs <= 0) return this.start(token, budget, now);
+      if ('reason' in decision) this.options.onWait?.({ key, reason: decision.reason, waitMs: decision.waitMs });
+      await this.options.clock.sleep(decision.waitMs, signal);
+    }
+  }
+
+  observe(tokenId: string, observation: RateLimitObservation): void {
+    const token = this.token(tokenId);
+    const budget = token.budgets.get(observation.resource);
+    if (!budget) {
+      token.budgets.set(observation.resource, {
+        limit: observation.limit,
+        remaining: observation.remaining,
+        resetAtMs: observation.resetAtMs,
+        inFlight: 0,
+        nextStartMs: 0,
+      });
+      return;
+    }
+    budget.limit = observation.limit;
+    if (budget.resetAtMs === observation.resetAtMs) {
+      // Responses of one window can arrive out of order: the lowest remaining is the truest.
+      budget.remaining = Math.min(budget.remaining, observation.remaining);
+    } else if (budget.resetAtMs === undefined || observation.resetAtMs > budget.resetAtMs) {
+      budget.remaining = observation.remaining;
+      budget.resetAtMs = observation.resetAtMs;
+    }
+  }
+
+  block(key: BudgetKey, untilMs: number, reason: WaitReason): void {
+    const token = this.token(key.tokenId);
+    if (untilMs > token.blockedUntilMs) {
+      token.blockedUntilMs = untilMs;
+      token.blockReason = reason;
+    }
+    if (reason === 'primary') {
+      const budget = token.budgets.get(key.resource);
+      if (budget) budget.remaining = 0;
+    }
+  }
+
+  inFlight(tokenId: string): number {
+    return this.tokens.get(tokenId)?.inFlight ?? 0;
+  }
+
+  private start(token: TokenState, budget: Budget | undefined, now: number): () => void {
+    token.inFlight += 1;
+    if (budget) {
+      budget.inFlight += 1;
+      if (budget.resetAtMs !== undefined) {
+        const available = Math.max(1, budget.remaining - budget.inFlight + 1);
+        budget.nextStartMs = Math.max(budget.nextStartMs, now) + (budget.resetAtMs - now) / available;
+      }
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      token.inFlight -= 1;
+      if (budget) budget.inFlight -= 1;
+      token.slotWaiters.shift()?.();
+    };
+  }
+
+  /** A budget whose window has passed is full again until a response says otherwise. */
+  private freshBudget(token: TokenState, resource: string, now: number): Budget | undefined {
+    const budget = token.budgets.get(resource);
+    if (budget?.resetAtMs !== undefined && now >= budget.resetAtMs + this.options.resetMarginMs) {
+      budget.remaining = budget.limit;
+      budget.resetAtMs = undefined;
+      budget.nextStartMs = 0;
+    }
+    return budget;
+  }
+
+  private token(tokenId: string): TokenState {
+    let token = this.tokens.get(tokenId);
+    if (!token) {
+      token = { inFlight: 0, blockedUntilMs: 0, blockReason: 'retry_after', slotWaiters: [], budgets: new Map() };
+      this.tokens.set(tokenId, token);
+    }
+    return token;
+  }
+}

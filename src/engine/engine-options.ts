@@ -1,0 +1,14 @@
+import type { RetryPolicyOptions } from './retry-policy.js';
+
+export interface EngineOptions {
+  /** Records per destination write. */
+  batchSize: number;
+  /** Partitions synced at the same time. */
+  partitionConcurrency: number;
+  /** Read and report, write nothing: every record ends `skipped`. The default for runs. */
+  dryRun: boolean;
+  /** Retries of a destination write that failed with a retryable category. */
+  writeRetry: RetryPolicyOptions;
+  /** Only these record keys are written (`run --retry-failed`); others are read and ignored. */
+  onlyRecordKeys?: ReadonlySet<string>;
+}

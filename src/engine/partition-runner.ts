@@ -1,0 +1,150 @@
+import { InterruptedError, toSyncError, type SyncError } from '../errors/sync-error.js';
+import type { Clock } from '../ports/clock.js';
+import type { Destination } from '../ports/destination.js';
+import type { Partition, RecordFailure, SourceRecord } from '../ports/records.js';
+import type { PartitionRow, RunStore } from '../ports/run-store.js';
+import type { Source } from '../ports/source.js';
+import { ATTR, SPAN } from '../telemetry/names.js';
+import { withPartition } from '../telemetry/partition-scope.js';
+import { markSpanError, type RunTelemetry } from '../telemetry/run-telemetry.js';
+import type { BatchWriter } from './batch-writer.js';
+import type { EngineOptions } from './engine-options.js';
+
+export interface PartitionRunnerDeps {
+  source: Source;
+  destination: Destination;
+  store: RunStore;
+  writer: BatchWriter;
+  telemetry: RunTelemetry;
+  options: EngineOptions;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Records read but not yet committed, so an interrupted run can report them `pending`. */
+  onUncommitted?: (delta: number) => void;
+}
+
+/**
+ * Syncs one partition inside its `sync.repo` / `sync.customer` span: reads pages from the
+ * checkpoint on, writes them in batches, and keeps the partition row's status and counts true to
+ * what was committed. Never throws for the partition's own failures: they end in the row.
+ */
+export async function runPartition(
+  deps: PartitionRunnerDeps,
+  partition: Partition,
+  previous: PartitionRow,
+  cursor: string | undefined,
+): Promise<PartitionRow> {
+  const { telemetry: t, clock } = deps;
+  const spanName = partition.kind === 'repo' ? SPAN.repo : SPAN.customer;
+  const row: PartitionRow = {
+    ...previous,
+    records: { ...previous.records },
+    status: 'running',
+    startedAt: previous.startedAt ?? new Date(clock.now()).toISOString(),
+    errorCategory: null,
+    errorMessage: null,
+  };
+  const started = clock.now();
+  const priorDurationMs = previous.durationMs ?? 0;
+
+  return withPartition(partition.key, () =>
+    t.tracer.startActiveSpan(spanName, { attributes: t.baseAttributes({ [ATTR.partition]: partition.key, [ATTR[partition.kind]]: partition.key }) }, async (span) => {
+      t.metrics.partitionsInProgress.inc({ pipeline: t.pipeline });
+      t.events.partitionStarted(partition.kind, { [partition.kind]: partition.key, resumed_from: cursor ?? null });
+      await deps.store.savePartition(row);
+      try {
+        if (!deps.options.dryRun) await deps.destination.preparePartition?.(partition);
+        for await (const page of deps.source.readPartition(partition, cursor)) {
+          const wanted = filterWanted(page.records, deps.options.onlyRecordKeys);
+          deps.onUncommitted?.(wanted.length);
+          await writePage(deps, partition, row, wanted, page.failures ?? [], page.nextCursor ?? null);
+          t.events.partitionProgress(partition.kind, {
+            [partition.kind]: partition.key,
+            records_synced: row.records.synced,
+            records_failed: row.records.failed,
+            next_cursor: page.nextCursor ?? null,
+          });
+        }
+        row.status = row.records.failed > 0 ? 'failed' : 'succeeded';
+        if (row.status === 'failed') row.errorCategory = await firstRecordError(deps, partition.key);
+      } catch (error) {
+        const syncError = toSyncError(error);
+        row.status = error instanceof InterruptedError ? 'interrupted' : 'failed';
+        row.errorCategory = syncError.category;
+        row.errorMessage = t.redactor.text(syncError.message);
+        if (row.status === 'failed') {
+          markSpanError(span, syncError);
+          t.metrics.errors.inc({ pipeline: t.pipeline, error_category: syncError.category });
+        }
+      } finally {
+        t.metrics.partitionsInProgress.dec({ pipeline: t.pipeline });
+      }
+      row.finishedAt = new Date(clock.now()).toISOString();
+      row.durationMs = priorDurationMs + (clock.now() - started);
+      await deps.store.savePartition(row);
+      report(t, partition, row);
+      span.setAttribute(ATTR.recordsSynced, row.records.synced);
+      span.setAttribute(ATTR.recordsFailed, row.records.failed);
+      if (row.status === 'failed' && row.errorCategory) span.setAttribute(ATTR.errorType, row.errorCategory);
+      span.end();
+      return row;
+    }),
+  );
+}
+
+async function writePage(
+  deps: PartitionRunnerDeps,
+  partition: Partition,
+  row: PartitionRow,
+  records: SourceRecord[],
+  sourceFailures: RecordFailure[],
+  nextCursor: string | null,
+): Promise<void> {
+  const size = Math.max(1, deps.options.batchSize);
+  const batchCount = Math.max(1, Math.ceil(records.length / size));
+  for (let i = 0; i < batchCount; i++) {
+    if (deps.signal?.aborted) throw new InterruptedError();
+    const batch = records.slice(i * size, (i + 1) * size);
+    const isLast = i === batchCount - 1;
+    const outcome = await deps.writer.write({
+      partition,
+      sequence: row.batchesTotal + 1,
+      records: batch,
+      sourceFailures: isLast ? sourceFailures : [],
+      // The checkpoint moves only with the page's last batch: a crash mid-page re-reads the page,
+      // and idempotent writes make the replay harmless.
+      ...(isLast ? { checkpoint: nextCursor } : {}),
+    });
+    deps.onUncommitted?.(-batch.length);
+    row.batchesTotal += 1;
+    if (outcome.failed > 0) row.batchesFailed += 1;
+    row.records.synced += outcome.synced;
+    row.records.failed += outcome.failed;
+    row.records.skipped += outcome.skipped;
+  }
+}
+
+function filterWanted(records: SourceRecord[], only: ReadonlySet<string> | undefined): SourceRecord[] {
+  return only ? records.filter((r) => only.has(r.key)) : records;
+}
+
+async function firstRecordError(deps: PartitionRunnerDeps, partitionKey: string): Promise<SyncError['category'] | null> {
+  const [failed] = await deps.store.listRecordStates(deps.telemetry.syncId, { status: 'failed', partitionKey, limit: 1 });
+  return failed?.errorCategory ?? null;
+}
+
+function report(t: RunTelemetry, partition: Partition, row: PartitionRow): void {
+  const fields = {
+    [partition.kind]: partition.key,
+    status: row.status,
+    records_synced: row.records.synced,
+    records_failed: row.records.failed,
+    records_skipped: row.records.skipped,
+    batches: row.batchesTotal,
+    duration_ms: Math.round(row.durationMs ?? 0),
+    error_category: row.errorCategory,
+    message: row.errorMessage,
+  };
+  if (row.status === 'succeeded') t.events.partitionCompleted(partition.kind, fields);
+  else t.events.partitionFailed(partition.kind, fields);
+}

@@ -1,0 +1,172 @@
+import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import { InterruptedError, toSyncError, type SyncError } from '../errors/sync-error.js';
+import type { Clock } from '../ports/clock.js';
+import type { Destination } from '../ports/destination.js';
+import type { Partition } from '../ports/records.js';
+import type { PartitionRow, RunRow, RunStatus, RunStore } from '../ports/run-store.js';
+import type { Source } from '../ports/source.js';
+import { ATTR, SPAN } from '../telemetry/names.js';
+import { markSpanError, type RunTelemetry } from '../telemetry/run-telemetry.js';
+import { BatchWriter } from './batch-writer.js';
+import type { EngineOptions } from './engine-options.js';
+import { mapWithConcurrency } from './concurrency.js';
+import { runPartition } from './partition-runner.js';
+import { deriveRunStatus, emptyRun, summariseRun } from './run-state.js';
+
+export interface RunPipelineInput {
+  syncId: string;
+  pipeline: string;
+  source: Source;
+  destination: Destination;
+  store: RunStore;
+  telemetry: RunTelemetry;
+  options: EngineOptions;
+  clock: Clock;
+  /** Options recorded with the run (secrets already removed), e.g. to resume it the same way. */
+  recordedOptions: Record<string, unknown>;
+  /** Continue an interrupted run under the same sync ID, from its checkpoints. */
+  resume?: boolean;
+  /** The sync whose failed records this run retries. */
+  retryOf?: string;
+  /** Aborted on SIGINT/SIGTERM: no new work starts, in-flight batches finish. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs one pipeline end to end inside the root `sync.pipeline` span and returns the stored run.
+ * Failures of records, partitions and even the whole run (listing partitions failed) end up in the
+ * run's status, counts and error fields, not as a throw: the caller always gets a run to report.
+ */
+export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
+  const { telemetry: t, store, clock } = input;
+  const existing = input.resume ? await store.getRun(input.syncId) : undefined;
+  const parent = existing ? continuationOf(existing) : context.active();
+  const attempt = existing ? existing.resumeCount + 2 : 1;
+  const started = clock.now();
+
+  return t.tracer.startActiveSpan(
+    SPAN.pipeline,
+    { attributes: t.baseAttributes({ [ATTR.attempt]: attempt }) },
+    parent,
+    async (root) => {
+      const { traceId, spanId } = root.spanContext();
+      t.events = t.events.withTraceId(existing?.traceId ?? traceId);
+      let run: RunRow = existing
+        ? { ...existing, status: 'running', resumeCount: existing.resumeCount + 1, finishedAt: null }
+        : emptyRun(input, traceId, spanId, new Date(started).toISOString());
+      if (existing) await store.updateRun(run);
+      else await store.createRun(run);
+      await store.saveAttempt({ syncId: input.syncId, attempt, startedAt: new Date(started).toISOString(), finishedAt: null, status: 'running', traceId, spanId });
+      t.events.pipelineStarted({ attempt, dry_run: input.options.dryRun, resumed: Boolean(existing), retry_of: input.retryOf ?? null });
+
+      let uncommitted = 0;
+      let runError: SyncError | undefined;
+      try {
+        phase(t, 'listing_partitions', null);
+        const partitions = await input.source.listPartitions();
+        phase(t, 'syncing', 'listing_partitions');
+        await syncPartitions(input, partitions, (delta) => (uncommitted += delta));
+      } catch (error) {
+        runError = toSyncError(error);
+      }
+      phase(t, 'finalizing', 'syncing');
+      await t.audit.flush();
+
+      const partitions = await store.listPartitions(input.syncId);
+      const interrupted = input.signal?.aborted === true || runError instanceof InterruptedError;
+      const status: RunStatus = interrupted ? 'interrupted' : deriveRunStatus(partitions, runError);
+      const finished = clock.now();
+      run = await summariseRun(store, run, {
+        status,
+        partitions,
+        stats: t.stats,
+        uncommitted,
+        finishedAt: new Date(finished).toISOString(),
+        attemptDurationMs: finished - started,
+        error: runError ? { category: runError.category, message: t.redactor.text(runError.message) } : undefined,
+      });
+      await store.updateRun(run);
+      await store.saveAttempt({ syncId: input.syncId, attempt, startedAt: new Date(started).toISOString(), finishedAt: run.finishedAt, status, traceId, spanId });
+
+      t.metrics.runs.inc({ pipeline: input.pipeline, status });
+      t.metrics.runDuration.observe({ pipeline: input.pipeline }, (finished - started) / 1000);
+      const fields = {
+        status,
+        attempt,
+        records_synced: run.records.synced,
+        records_failed: run.records.failed,
+        records_skipped: run.records.skipped,
+        records_pending: run.records.pending,
+        partitions: run.partitions.total,
+        duration_ms: Math.round(finished - started),
+        error_category: run.errorCategory,
+        message: run.errorMessage,
+      };
+      if (status === 'succeeded' || status === 'partial') t.events.pipelineCompleted(fields);
+      else {
+        if (runError) {
+          markSpanError(root, runError);
+          t.metrics.errors.inc({ pipeline: input.pipeline, error_category: runError.category });
+        }
+        t.events.pipelineFailed(fields);
+      }
+      root.setAttribute(ATTR.recordsSynced, run.records.synced);
+      root.setAttribute(ATTR.recordsFailed, run.records.failed);
+      root.end();
+      return run;
+    },
+  );
+}
+
+async function syncPartitions(input: RunPipelineInput, partitions: Partition[], onUncommitted: (d: number) => void): Promise<void> {
+  const { store, syncId } = input;
+  const known = new Map((await store.listPartitions(syncId)).map((p) => [p.partitionKey, p]));
+  const checkpoints = await store.getCheckpoints(syncId);
+  for (const partition of partitions) {
+    if (!known.has(partition.key)) {
+      const row = pendingPartition(syncId, partition);
+      known.set(partition.key, row);
+      await store.savePartition(row);
+    }
+  }
+  const writer = new BatchWriter(input.destination, store, input.telemetry, input.options, input.clock);
+  const deps = { ...input, writer, onUncommitted };
+  await mapWithConcurrency(partitions, input.options.partitionConcurrency, async (partition) => {
+    const previous = known.get(partition.key);
+    if (!previous || previous.status === 'succeeded' || previous.status === 'failed') return;
+    if (input.signal?.aborted) return;
+    const cursor = checkpoints.get(partition.key);
+    await runPartition(deps, partition, previous, cursor ?? undefined);
+  });
+}
+
+function pendingPartition(syncId: string, partition: Partition): PartitionRow {
+  return {
+    syncId,
+    partitionKey: partition.key,
+    kind: partition.kind,
+    status: 'pending',
+    records: { synced: 0, failed: 0, skipped: 0, pending: 0 },
+    batchesTotal: 0,
+    batchesFailed: 0,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    errorCategory: null,
+    errorMessage: null,
+  };
+}
+
+function phase(t: RunTelemetry, next: string, previous: string | null): void {
+  t.events.phaseChanged({ phase: next, previous_phase: previous });
+}
+
+/** A resumed attempt's root span continues the first attempt's trace as a child of its root. */
+function continuationOf(run: RunRow): Context {
+  return trace.setSpanContext(context.active(), {
+    traceId: run.traceId,
+    spanId: run.rootSpanId,
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+  });
+}

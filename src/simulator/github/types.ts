@@ -1,0 +1,105 @@
+/** Kinds of injected faults. All but `unauthorized` are transient: a well-behaved client retries them. */
+export type FaultKind =
+  | 'server_error'
+  | 'secondary_limit'
+  | 'slow'
+  | 'connection_reset'
+  | 'truncated_json'
+  | 'unauthorized';
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'server_error',
+  'secondary_limit',
+  'slow',
+  'connection_reset',
+  'truncated_json',
+  'unauthorized',
+];
+
+/** The default `kinds`: every fault a client is expected to survive by retrying. */
+export const TRANSIENT_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) => k !== 'unauthorized');
+
+export interface FaultOptions {
+  /** Probability 0..1 that a counted request gets a fault instead of its answer. */
+  rate: number;
+  /** Kinds to choose from, uniformly. Default: all transient kinds. */
+  kinds?: FaultKind[];
+  /** Delay of a `slow` answer (default 30000 ms, meant to exceed the client's timeout). */
+  slowMs?: number;
+  /** `retry-after` of an injected secondary-limit answer (default 1 s). */
+  retryAfterSeconds?: number;
+}
+
+export interface PrimaryLimitOptions {
+  /** Requests per window (GitHub: 5,000 per hour for a user token). */
+  limit: number;
+  /** Window length; windows are aligned to epoch multiples of it. */
+  windowSeconds: number;
+  /** Value of `x-ratelimit-resource` and the key under `/rate_limit`'s `resources` (default 'core'). */
+  resource?: string;
+}
+
+export interface SecondaryLimitOptions {
+  /** Requests in flight at once before a secondary-limit 403 (GitHub documents 100). */
+  maxConcurrent?: number;
+  /** Requests per route template per rolling 60 s (GitHub documents 900 points; a GET is 1 point). */
+  pointsPerMinutePerEndpoint?: number;
+}
+
+export interface GithubSimulatorOptions {
+  /** Repositories in the organization (default 3). */
+  repos?: number;
+  /** Pull requests per repository (default 10). */
+  prsPerRepo?: number;
+  /** Reviews per pull request (default 2). */
+  reviewsPerPr?: number;
+  /** Organization login (default 'syncscope-demo'). */
+  org?: string;
+  /** Seed of the generated data and of the fault decisions (default 42). */
+  seed?: number;
+  /** Delay added to every response (default 0). */
+  latencyMs?: number;
+  /** When set, requests must send `authorization: token <t>` or `Bearer <t>`, else 401. */
+  token?: string;
+  /** Primary budget (default 5000 per 3600 s, resource 'core'). */
+  rateLimit?: PrimaryLimitOptions;
+  /** Secondary limits, enforced for real (defaults 100 concurrent, 900 per minute per endpoint). */
+  secondary?: SecondaryLimitOptions;
+  /** Injected faults (default none). */
+  faults?: FaultOptions;
+  /** Repository names (not full names) listed by the org but answering 404 under /repos/{owner}/{repo}. */
+  notFoundRepos?: string[];
+  /** Bind address (default '127.0.0.1'). */
+  host?: string;
+  /** Port (default 0: a free port). */
+  port?: number;
+}
+
+export interface GithubSimulatorStats {
+  /** Every HTTP request received. */
+  requests: number;
+  /** Primary-limit 403s served (budget overdrawn). */
+  rateLimitRejections: number;
+  /** Secondary-limit answers served because of real overuse (injected ones are faults). */
+  secondaryRejections: number;
+  /** Total injected faults. */
+  faultsInjected: number;
+  faultsByKind: Record<FaultKind, number>;
+  /** Requests per route template, e.g. 'GET /repos/{owner}/{repo}/pulls'; unknown routes under 'GET (unmatched)'. */
+  byRoute: Record<string, number>;
+  /** Highest number of HTTP requests in flight at once (admitted or not). */
+  maxConcurrent: number;
+}
+
+export interface GithubSimulator {
+  /** Base URL, e.g. http://127.0.0.1:43123 */
+  readonly url: string;
+  readonly org: string;
+  stats(): GithubSimulatorStats;
+  /** The truth tests compare the store against: every listed repo; PRs and reviews of reachable repos. */
+  expected(): { repos: number; pullRequests: number; reviews: number };
+  /** Replaces the fault settings; `undefined` turns faults off. The seeded decision stream continues. */
+  setFaults(faults: FaultOptions | undefined): void;
+  /** Closes the server and every open socket, and clears every pending timer. */
+  close(): Promise<void>;
+}

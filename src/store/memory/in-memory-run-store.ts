@@ -1,0 +1,195 @@
+import { SyncError } from '../../errors/sync-error.js';
+import type {
+  ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, PartitionRow, RecordCounts, RecordStateQuery,
+  RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
+} from '../../ports/run-store.js';
+import { DEFAULT_RUN_LIMIT, normalizeLimit, zeroCounts } from '../query-limits.js';
+import { byKeys, take } from './sorting.js';
+
+/** Everything stored for one sync; deleting a run drops the whole entry. */
+interface SyncRows {
+  run: RunRow;
+  attempts: Map<number, RunAttemptRow>;
+  partitions: Map<string, PartitionRow>;
+  batches: Map<string, BatchRow>;
+  records: Map<string, RecordStateRow>;
+  /** With their insertion sequence, the tie-breaker the SQL stores' autoincrement id gives. */
+  apiCalls: { seq: number; row: ApiCallRow }[];
+  checkpoints: Map<string, string | null>;
+}
+
+/**
+ * A `RunStore` in process memory for unit tests and `--store memory`. Behaves like the SQL
+ * stores, down to their orders, their CONFLICT on rows of unknown runs (the foreign keys) and
+ * copying rows in and out, so a caller mutating a row it passed or got back changes nothing here.
+ */
+export class InMemoryRunStore implements RunStore {
+  private readonly syncs = new Map<string, SyncRows>();
+  private apiCallSeq = 0;
+  private closed = false;
+
+  async migrate(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async createRun(run: RunRow): Promise<void> {
+    this.assertOpen();
+    if (this.syncs.has(run.syncId)) throw new SyncError('CONFLICT', `run ${run.syncId} already exists`);
+    this.syncs.set(run.syncId, {
+      run: copy(run),
+      attempts: new Map(),
+      partitions: new Map(),
+      batches: new Map(),
+      records: new Map(),
+      apiCalls: [],
+      checkpoints: new Map(),
+    });
+  }
+
+  async updateRun(run: RunRow): Promise<void> {
+    const rows = this.syncs.get(run.syncId);
+    if (rows === undefined) throw new SyncError('NOT_FOUND', `run ${run.syncId} does not exist`);
+    const { syncId, pipeline, options, startedAt, traceId, rootSpanId, retryOf } = rows.run;
+    rows.run = { ...copy(run), syncId, pipeline, options, startedAt, traceId, rootSpanId, retryOf };
+  }
+
+  async getRun(syncId: string): Promise<RunRow | undefined> {
+    const rows = this.rowsOf(syncId);
+    return rows === undefined ? undefined : copy(rows.run);
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRow[]> {
+    const runs = this.allRuns().filter(
+      (run) =>
+        (filter.status === undefined || run.status === filter.status) &&
+        (filter.pipeline === undefined || run.pipeline === filter.pipeline) &&
+        (filter.since === undefined || run.startedAt >= filter.since),
+    );
+    return take(runs.sort(newestFirst), normalizeLimit(filter.limit) ?? DEFAULT_RUN_LIMIT).map(copy);
+  }
+
+  async previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined> {
+    const reference = this.rowsOf(syncId)?.run;
+    if (reference === undefined) return undefined;
+    const earlier = this.allRuns()
+      .filter((run) => run.pipeline === pipeline && newestFirst(run, reference) > 0)
+      .sort(newestFirst);
+    return earlier[0] === undefined ? undefined : copy(earlier[0]);
+  }
+
+  async saveAttempt(attempt: RunAttemptRow): Promise<void> {
+    this.existing(attempt.syncId, 'saveAttempt').attempts.set(attempt.attempt, copy(attempt));
+  }
+
+  async listAttempts(syncId: string): Promise<RunAttemptRow[]> {
+    return [...(this.rowsOf(syncId)?.attempts.values() ?? [])].sort(byKeys((a) => [a.attempt])).map(copy);
+  }
+
+  async savePartition(partition: PartitionRow): Promise<void> {
+    this.existing(partition.syncId, 'savePartition').partitions.set(partition.partitionKey, copy(partition));
+  }
+
+  async listPartitions(syncId: string): Promise<PartitionRow[]> {
+    const partitions = [...(this.rowsOf(syncId)?.partitions.values() ?? [])];
+    return partitions.sort(byKeys((p) => [p.partitionKey])).map(copy);
+  }
+
+  async commitBatch(commit: BatchCommit): Promise<void> {
+    // Check every row before changing anything: the SQL stores roll the whole commit back.
+    const rows = this.existing(commit.batch.syncId, 'commitBatch');
+    for (const state of commit.records) this.existing(state.syncId, 'commitBatch');
+    const target = (syncId: string) => this.existing(syncId, 'commitBatch');
+    rows.batches.set(commit.batch.batchId, copy(commit.batch));
+    for (const state of commit.records) target(state.syncId).records.set(state.recordKey, copy(state));
+    if (commit.checkpoint !== undefined) {
+      rows.checkpoints.set(commit.checkpoint.partitionKey, commit.checkpoint.cursor);
+    }
+  }
+
+  async listBatches(syncId: string): Promise<BatchRow[]> {
+    const batches = [...(this.rowsOf(syncId)?.batches.values() ?? [])];
+    return batches.sort(byKeys((b) => [b.partitionKey, b.sequence, b.batchId])).map(copy);
+  }
+
+  async recordApiCalls(calls: ApiCallRow[]): Promise<void> {
+    for (const call of calls) this.existing(call.syncId, 'recordApiCalls');
+    for (const call of calls) {
+      this.existing(call.syncId, 'recordApiCalls').apiCalls.push({ seq: ++this.apiCallSeq, row: copy(call) });
+    }
+  }
+
+  async listApiCalls(syncId: string, query: ApiCallQuery = {}): Promise<ApiCallRow[]> {
+    const calls = (this.rowsOf(syncId)?.apiCalls ?? []).filter(
+      (call) => query.onlyErrors !== true || call.row.errorCategory !== null,
+    );
+    const order =
+      query.order === 'slowest'
+        ? byKeys<{ seq: number; row: ApiCallRow }>((c) => [-c.row.durationMs, c.seq])
+        : byKeys<{ seq: number; row: ApiCallRow }>((c) => [c.row.startedAt, c.seq]);
+    return take(calls.sort(order), normalizeLimit(query.limit)).map((c) => copy(c.row));
+  }
+
+  async listRecordStates(syncId: string, query: RecordStateQuery = {}): Promise<RecordStateRow[]> {
+    const states = [...(this.rowsOf(syncId)?.records.values() ?? [])].filter(
+      (s) =>
+        (query.status === undefined || s.status === query.status) &&
+        (query.partitionKey === undefined || s.partitionKey === query.partitionKey),
+    );
+    return take(states.sort(byKeys((s) => [s.recordKey])), normalizeLimit(query.limit)).map(copy);
+  }
+
+  async countRecordStates(syncId: string): Promise<RecordCounts> {
+    const counts = zeroCounts();
+    for (const state of this.rowsOf(syncId)?.records.values() ?? []) counts[state.status] += 1;
+    return counts;
+  }
+
+  async getCheckpoints(syncId: string): Promise<Map<string, string | null>> {
+    const checkpoints = [...(this.rowsOf(syncId)?.checkpoints.entries() ?? [])];
+    return new Map(checkpoints.sort(byKeys(([key]) => [key])));
+  }
+
+  async deleteRunsStartedBefore(before: string): Promise<string[]> {
+    const old = this.allRuns()
+      .filter((run) => run.startedAt < before)
+      .sort(byKeys((run) => [run.startedAt, run.syncId]));
+    for (const run of old) this.syncs.delete(run.syncId);
+    return old.map((run) => run.syncId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private allRuns(): RunRow[] {
+    this.assertOpen();
+    return [...this.syncs.values()].map((rows) => rows.run);
+  }
+
+  private rowsOf(syncId: string): SyncRows | undefined {
+    this.assertOpen();
+    return this.syncs.get(syncId);
+  }
+
+  /** The SQL stores' foreign keys reject rows of unknown runs as a constraint violation. */
+  private existing(syncId: string, operation: string): SyncRows {
+    const rows = this.rowsOf(syncId);
+    if (rows === undefined) {
+      throw new SyncError('CONFLICT', `run store (memory): ${operation} failed: run ${syncId} does not exist`);
+    }
+    return rows;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SyncError('INTERNAL', 'run store (memory): the store is closed');
+  }
+}
+
+/** Most recent first: by start time, then sync ID (both descending), as the SQL stores order. */
+function newestFirst(a: RunRow, b: RunRow): number {
+  return byKeys<RunRow>((run) => [run.startedAt, run.syncId])(b, a);
+}
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}

@@ -1,0 +1,139 @@
+import type { Migration } from './migration.js';
+
+/*
+ * SQLite schema of the run store. Timestamps are ISO 8601 TEXT (they sort correctly as text),
+ * JSON is TEXT, booleans are 0/1. Child tables reference `runs` with ON DELETE CASCADE; the store
+ * also deletes children explicitly, so retention works even on a connection without
+ * `PRAGMA foreign_keys`.
+ */
+const INITIAL: readonly string[] = [
+  `CREATE TABLE runs (
+    sync_id TEXT PRIMARY KEY,
+    pipeline TEXT NOT NULL,
+    options TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    root_span_id TEXT NOT NULL,
+    retry_of TEXT,
+    status TEXT NOT NULL,
+    finished_at TEXT,
+    duration_ms REAL,
+    resume_count INTEGER NOT NULL DEFAULT 0,
+    records_synced INTEGER NOT NULL DEFAULT 0,
+    records_failed INTEGER NOT NULL DEFAULT 0,
+    records_skipped INTEGER NOT NULL DEFAULT 0,
+    records_pending INTEGER NOT NULL DEFAULT 0,
+    partitions_total INTEGER NOT NULL DEFAULT 0,
+    partitions_succeeded INTEGER NOT NULL DEFAULT 0,
+    partitions_failed INTEGER NOT NULL DEFAULT 0,
+    batches_total INTEGER NOT NULL DEFAULT 0,
+    batches_succeeded INTEGER NOT NULL DEFAULT 0,
+    batches_failed INTEGER NOT NULL DEFAULT 0,
+    api_requests INTEGER NOT NULL DEFAULT 0,
+    api_retries INTEGER NOT NULL DEFAULT 0,
+    api_rate_limit_waits INTEGER NOT NULL DEFAULT 0,
+    api_rate_limit_wait_seconds REAL NOT NULL DEFAULT 0,
+    api_rate_limit_rejections INTEGER NOT NULL DEFAULT 0,
+    error_category TEXT,
+    error_message TEXT
+  )`,
+  'CREATE INDEX runs_started_at ON runs (started_at)',
+  'CREATE INDEX runs_pipeline_started_at ON runs (pipeline, started_at)',
+  `CREATE TABLE run_attempts (
+    sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,
+    attempt INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    PRIMARY KEY (sync_id, attempt)
+  )`,
+  `CREATE TABLE partitions (
+    sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,
+    partition_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    records_synced INTEGER NOT NULL DEFAULT 0,
+    records_failed INTEGER NOT NULL DEFAULT 0,
+    records_skipped INTEGER NOT NULL DEFAULT 0,
+    records_pending INTEGER NOT NULL DEFAULT 0,
+    batches_total INTEGER NOT NULL DEFAULT 0,
+    batches_failed INTEGER NOT NULL DEFAULT 0,
+    started_at TEXT,
+    finished_at TEXT,
+    duration_ms REAL,
+    error_category TEXT,
+    error_message TEXT,
+    PRIMARY KEY (sync_id, partition_key)
+  )`,
+  `CREATE TABLE batches (
+    sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,
+    batch_id TEXT NOT NULL,
+    partition_key TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    records INTEGER NOT NULL,
+    synced INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    duration_ms REAL NOT NULL,
+    error_category TEXT,
+    error_message TEXT,
+    PRIMARY KEY (sync_id, batch_id)
+  )`,
+  // WITHOUT ROWID: the composite key is the only access path, so the table is the index.
+  `CREATE TABLE record_states (
+    sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,
+    record_key TEXT NOT NULL,
+    partition_key TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    status TEXT NOT NULL,
+    external_id TEXT,
+    error_category TEXT,
+    error_message TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (sync_id, record_key)
+  ) WITHOUT ROWID`,
+  // record_key last so "the first 50 failed records" reads in order without sorting.
+  'CREATE INDEX record_states_sync_status ON record_states (sync_id, status, record_key)',
+  `CREATE TABLE api_calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,
+    partition_key TEXT,
+    connector TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    method TEXT NOT NULL,
+    route TEXT NOT NULL,
+    url TEXT NOT NULL,
+    status INTEGER,
+    duration_ms REAL NOT NULL,
+    attempt INTEGER NOT NULL,
+    error_category TEXT,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    request_id TEXT,
+    resource TEXT,
+    cost REAL,
+    rate_limit_remaining INTEGER,
+    request_headers TEXT NOT NULL,
+    request_body TEXT,
+    response_body TEXT,
+    truncated INTEGER NOT NULL,
+    started_at TEXT NOT NULL
+  )`,
+  'CREATE INDEX api_calls_sync_id ON api_calls (sync_id)',
+  `CREATE TABLE checkpoints (
+    sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,
+    partition_key TEXT NOT NULL,
+    cursor TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (sync_id, partition_key)
+  )`,
+];
+
+/** Every SQLite run-store migration, oldest first. */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', statements: INITIAL },
+];

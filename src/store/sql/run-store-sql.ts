@@ -1,0 +1,123 @@
+import type { ApiCallQuery, RecordStateQuery, RunFilter } from '../../ports/run-store.js';
+import { DEFAULT_RUN_LIMIT, normalizeLimit } from '../query-limits.js';
+import { API_CALL_COLUMNS, BATCH_COLUMNS, RECORD_STATE_COLUMNS } from './record-tables.js';
+import type { SqlValue } from './row-reader.js';
+import { ATTEMPT_COLUMNS, PARTITION_COLUMNS, RUN_COLUMNS, RUN_MUTABLE_COLUMNS } from './run-tables.js';
+import { ORDER, insertSql, updateSql } from './sql-text.js';
+
+/** A statement with `?` placeholders and the values to bind to them. */
+export interface Query {
+  text: string;
+  values: SqlValue[];
+}
+
+/** Tables holding a run's rows, children first so they are deleted before `runs`. */
+const RUN_CHILD_TABLES = ['checkpoints', 'api_calls', 'record_states', 'batches', 'partitions', 'run_attempts'] as const;
+
+/**
+ * Every statement of the run store, written once for both SQL adapters. `table` qualifies a table
+ * name (identity for SQLite, `"schema".name` for PostgreSQL).
+ */
+export class RunStoreSql {
+  readonly insertRun: string;
+  readonly updateRun: string;
+  readonly getRun: string;
+  /** Binds: reference sync ID, pipeline, reference sync ID. */
+  readonly previousRun: string;
+  readonly upsertAttempt: string;
+  readonly listAttempts: string;
+  readonly upsertPartition: string;
+  readonly listPartitions: string;
+  readonly upsertBatch: string;
+  readonly listBatches: string;
+  readonly upsertRecordState: string;
+  readonly countRecordStates: string;
+  readonly insertApiCall: string;
+  /** Binds: sync ID, partition key, cursor, updated at. */
+  readonly upsertCheckpoint: string;
+  readonly getCheckpoints: string;
+  /** Binds: cutoff. Oldest first. */
+  readonly selectRunsBefore: string;
+  /** Each binds the cutoff; run in order inside one transaction. */
+  readonly deleteRunsBefore: readonly string[];
+
+  constructor(private readonly table: (name: string) => string) {
+    const runs = table('runs');
+    this.insertRun = insertSql(runs, RUN_COLUMNS);
+    this.updateRun = updateSql(runs, RUN_MUTABLE_COLUMNS, 'sync_id = ?');
+    this.getRun = `SELECT * FROM ${runs} WHERE sync_id = ?`;
+    this.previousRun = `WITH ref AS (SELECT started_at FROM ${runs} WHERE sync_id = ?)
+      SELECT r.* FROM ${runs} r, ref WHERE r.pipeline = ?
+        AND (r.started_at < ref.started_at OR (r.started_at = ref.started_at AND r.sync_id < ?))
+      ORDER BY r.started_at DESC, r.sync_id DESC LIMIT 1`;
+    this.upsertAttempt = insertSql(table('run_attempts'), ATTEMPT_COLUMNS, ['sync_id', 'attempt']);
+    this.listAttempts = `SELECT * FROM ${table('run_attempts')} WHERE sync_id = ? ORDER BY ${ORDER.attempts}`;
+    this.upsertPartition = insertSql(table('partitions'), PARTITION_COLUMNS, ['sync_id', 'partition_key']);
+    this.listPartitions = `SELECT * FROM ${table('partitions')} WHERE sync_id = ? ORDER BY ${ORDER.partitions}`;
+    this.upsertBatch = insertSql(table('batches'), BATCH_COLUMNS, ['sync_id', 'batch_id']);
+    this.listBatches = `SELECT * FROM ${table('batches')} WHERE sync_id = ? ORDER BY ${ORDER.batches}`;
+    this.upsertRecordState = insertSql(table('record_states'), RECORD_STATE_COLUMNS, ['sync_id', 'record_key']);
+    this.countRecordStates = `SELECT status, COUNT(*) AS n FROM ${table('record_states')} WHERE sync_id = ? GROUP BY status`;
+    this.insertApiCall = insertSql(table('api_calls'), API_CALL_COLUMNS);
+    this.upsertCheckpoint = insertSql(
+      table('checkpoints'),
+      ['sync_id', 'partition_key', 'cursor', 'updated_at'],
+      ['sync_id', 'partition_key'],
+    );
+    this.getCheckpoints = `SELECT partition_key, cursor FROM ${table('checkpoints')} WHERE sync_id = ? ORDER BY partition_key`;
+    this.selectRunsBefore = `SELECT sync_id FROM ${runs} WHERE started_at < ? ORDER BY started_at, sync_id`;
+    const old = `SELECT sync_id FROM ${runs} WHERE started_at < ?`;
+    this.deleteRunsBefore = [
+      ...RUN_CHILD_TABLES.map((child) => `DELETE FROM ${table(child)} WHERE sync_id IN (${old})`),
+      `DELETE FROM ${runs} WHERE started_at < ?`,
+    ];
+  }
+
+  listRuns(filter: RunFilter = {}): Query {
+    const where = new Where();
+    if (filter.status !== undefined) where.add('status = ?', filter.status);
+    if (filter.pipeline !== undefined) where.add('pipeline = ?', filter.pipeline);
+    if (filter.since !== undefined) where.add('started_at >= ?', filter.since);
+    return {
+      text: `SELECT * FROM ${this.table('runs')} ${where.clause()} ORDER BY ${ORDER.runsNewestFirst} LIMIT ?`,
+      values: [...where.values, normalizeLimit(filter.limit) ?? DEFAULT_RUN_LIMIT],
+    };
+  }
+
+  listApiCalls(syncId: string, query: ApiCallQuery = {}): Query {
+    const where = new Where();
+    where.add('sync_id = ?', syncId);
+    if (query.onlyErrors === true) where.add('error_category IS NOT NULL');
+    const order = query.order === 'slowest' ? ORDER.apiCallsSlowest : ORDER.apiCallsChronological;
+    return withLimit(`SELECT * FROM ${this.table('api_calls')} ${where.clause()} ORDER BY ${order}`, where.values, query.limit);
+  }
+
+  listRecordStates(syncId: string, query: RecordStateQuery = {}): Query {
+    const where = new Where();
+    where.add('sync_id = ?', syncId);
+    if (query.status !== undefined) where.add('status = ?', query.status);
+    if (query.partitionKey !== undefined) where.add('partition_key = ?', query.partitionKey);
+    const text = `SELECT * FROM ${this.table('record_states')} ${where.clause()} ORDER BY ${ORDER.recordStates}`;
+    return withLimit(text, where.values, query.limit);
+  }
+}
+
+function withLimit(text: string, values: SqlValue[], limit: number | undefined): Query {
+  const normalized = normalizeLimit(limit);
+  return normalized === undefined ? { text, values } : { text: `${text} LIMIT ?`, values: [...values, normalized] };
+}
+
+/** Collects AND-ed conditions with their bound values, in placeholder order. */
+class Where {
+  private readonly conditions: string[] = [];
+  readonly values: SqlValue[] = [];
+
+  add(condition: string, ...values: SqlValue[]): void {
+    this.conditions.push(condition);
+    this.values.push(...values);
+  }
+
+  clause(): string {
+    return this.conditions.length === 0 ? '' : `WHERE ${this.conditions.join(' AND ')}`;
+  }
+}

@@ -1,0 +1,39 @@
+import type { LogLevel } from './log-levels.js';
+
+export interface CatalogEntry {
+  readonly name: string;
+  readonly level: LogLevel;
+  readonly when: string;
+}
+
+/**
+ * The `sync.*` event catalog. Each name is written here once and emitted from one method of
+ * `RunEvents`, so grepping an event name finds its single source. The README's catalog table is
+ * checked against this list by a test.
+ */
+export const EVENTS = {
+  pipelineStarted: { name: 'sync.pipeline.started', level: 'info', when: 'a run starts (or resumes)' },
+  pipelineCompleted: { name: 'sync.pipeline.completed', level: 'info', when: 'a run finishes, with totals' },
+  pipelineFailed: { name: 'sync.pipeline.failed', level: 'error', when: 'a run ends in failure or is interrupted' },
+  phaseChanged: { name: 'sync.pipeline.phase_changed', level: 'info', when: 'the run moves to another phase' },
+  repoStarted: { name: 'sync.repo.started', level: 'info', when: 'a repository starts syncing' },
+  repoProgress: { name: 'sync.repo.progress', level: 'debug', when: 'a repository page was processed' },
+  repoCompleted: { name: 'sync.repo.completed', level: 'info', when: 'a repository finished' },
+  repoFailed: { name: 'sync.repo.failed', level: 'error', when: 'a repository failed' },
+  customerStarted: { name: 'sync.customer.started', level: 'info', when: 'a customer starts syncing' },
+  customerProgress: { name: 'sync.customer.progress', level: 'debug', when: 'a customer page was processed' },
+  customerCompleted: { name: 'sync.customer.completed', level: 'info', when: 'a customer finished' },
+  customerFailed: { name: 'sync.customer.failed', level: 'error', when: 'a customer failed' },
+  batchCompleted: { name: 'sync.batch.completed', level: 'debug', when: 'a batch was written' },
+  batchFailed: { name: 'sync.batch.failed', level: 'warn', when: 'a batch could not be written' },
+  apiRest: { name: 'sync.api.rest', level: 'debug', when: 'a REST call attempt ended' },
+  apiGraphql: { name: 'sync.api.graphql', level: 'debug', when: 'a GraphQL call attempt ended' },
+  apiRateLimit: { name: 'sync.api.rate_limit', level: 'info', when: 'rate-limit state was read from a response' },
+  apiRateWait: { name: 'sync.api.rate_wait', level: 'warn', when: 'the scheduler waits for a rate limit' },
+  apiRetry: { name: 'sync.api.retry', level: 'warn', when: 'a failed call is retried' },
+  dbWrite: { name: 'sync.db.write', level: 'debug', when: 'a batch was written to the destination' },
+  recordFailed: { name: 'sync.record.failed', level: 'warn', when: 'a record failed' },
+  reportWritten: { name: 'sync.report.written', level: 'info', when: 'a report file was written' },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type EventKey = keyof typeof EVENTS;

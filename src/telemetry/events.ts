@@ -1,0 +1,79 @@
+import { trace } from '@opentelemetry/api';
+import type winston from 'winston';
+import type { PartitionKind } from '../ports/records.js';
+import { EVENTS, type CatalogEntry } from './event-catalog.js';
+import { componentOfEvent, type LogLevelPolicy } from './log-levels.js';
+import type { Redactor } from './redaction.js';
+
+export type EventFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface RunEventContext {
+  syncId: string;
+  pipeline: string;
+  /** Used when an event is emitted outside any span (before the root span, after it ends). */
+  traceId?: string;
+}
+
+/**
+ * The one facade through which a run emits catalog events. Each method is the single source of
+ * its event name; every event gets the run's `sync_id` and `pipeline`, and the `trace_id` and
+ * `span_id` of the span active where it was emitted.
+ */
+export class RunEvents {
+  constructor(
+    private readonly logger: winston.Logger,
+    private readonly policy: LogLevelPolicy,
+    private readonly context: RunEventContext,
+    private readonly redactor?: Redactor,
+  ) {}
+
+  withTraceId(traceId: string): RunEvents {
+    return new RunEvents(this.logger, this.policy, { ...this.context, traceId }, this.redactor);
+  }
+
+  pipelineStarted(f: EventFields) { this.emit(EVENTS.pipelineStarted, f); }
+  pipelineCompleted(f: EventFields) { this.emit(EVENTS.pipelineCompleted, f); }
+  pipelineFailed(f: EventFields) { this.emit(EVENTS.pipelineFailed, f); }
+  phaseChanged(f: { phase: string; previous_phase: string | null }) { this.emit(EVENTS.phaseChanged, f); }
+
+  partitionStarted(kind: PartitionKind, f: EventFields) {
+    this.emit(kind === 'repo' ? EVENTS.repoStarted : EVENTS.customerStarted, f);
+  }
+  partitionProgress(kind: PartitionKind, f: EventFields) {
+    this.emit(kind === 'repo' ? EVENTS.repoProgress : EVENTS.customerProgress, f);
+  }
+  partitionCompleted(kind: PartitionKind, f: EventFields) {
+    this.emit(kind === 'repo' ? EVENTS.repoCompleted : EVENTS.customerCompleted, f);
+  }
+  partitionFailed(kind: PartitionKind, f: EventFields) {
+    this.emit(kind === 'repo' ? EVENTS.repoFailed : EVENTS.customerFailed, f);
+  }
+
+  batchCompleted(f: EventFields) { this.emit(EVENTS.batchCompleted, f); }
+  batchFailed(f: EventFields) { this.emit(EVENTS.batchFailed, f); }
+  apiCall(protocol: 'rest' | 'graphql', f: EventFields) {
+    this.emit(protocol === 'rest' ? EVENTS.apiRest : EVENTS.apiGraphql, f);
+  }
+  apiRateLimit(f: EventFields) { this.emit(EVENTS.apiRateLimit, f); }
+  apiRateWait(f: EventFields) { this.emit(EVENTS.apiRateWait, f); }
+  apiRetry(f: EventFields) { this.emit(EVENTS.apiRetry, f); }
+  dbWrite(f: EventFields) { this.emit(EVENTS.dbWrite, f); }
+  recordFailed(f: EventFields) { this.emit(EVENTS.recordFailed, f); }
+  reportWritten(f: EventFields) { this.emit(EVENTS.reportWritten, f); }
+
+  private emit(entry: CatalogEntry, fields: EventFields): void {
+    if (!this.policy.enabled(componentOfEvent(entry.name), entry.level)) return;
+    const spanContext = trace.getActiveSpan()?.spanContext();
+    const safeFields = this.redactor ? this.redactor.fields(fields) : fields;
+    this.logger.log({
+      ...safeFields,
+      level: entry.level,
+      message: entry.name,
+      event: entry.name,
+      sync_id: this.context.syncId,
+      pipeline: this.context.pipeline,
+      trace_id: spanContext?.traceId ?? this.context.traceId ?? '',
+      span_id: spanContext?.spanId ?? '',
+    });
+  }
+}

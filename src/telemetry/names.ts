@@ -1,0 +1,38 @@
+/** Span names of the design's span tree. */
+export const SPAN = {
+  pipeline: 'sync.pipeline',
+  repo: 'sync.repo',
+  customer: 'sync.customer',
+  batch: 'sync.batch',
+  dbWrite: 'sync.db.write',
+} as const;
+
+/** Span attribute keys: Syncscope's own, then the OTel semantic conventions we set by hand. */
+export const ATTR = {
+  syncId: 'sync.id',
+  pipeline: 'sync.pipeline',
+  partition: 'sync.partition',
+  repo: 'sync.repo',
+  customer: 'sync.customer',
+  batchId: 'sync.batch.id',
+  batchRecords: 'sync.batch.records',
+  recordsSynced: 'sync.records.synced',
+  recordsFailed: 'sync.records.failed',
+  attempt: 'sync.attempt',
+  resumeOf: 'sync.resume.attempt',
+  apiCost: 'sync.api.cost',
+  apiOperation: 'sync.api.operation',
+  rateLimitRemaining: 'sync.ratelimit.remaining',
+  rateLimitResource: 'sync.ratelimit.resource',
+  connector: 'sync.connector',
+  dbEntity: 'db.collection.name',
+  dbSystem: 'db.system.name',
+  errorType: 'error.type',
+  httpMethod: 'http.request.method',
+  httpStatus: 'http.response.status_code',
+  httpResendCount: 'http.request.resend_count',
+  urlFull: 'url.full',
+  urlTemplate: 'url.template',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
+} as const;

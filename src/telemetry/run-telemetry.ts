@@ -1,0 +1,121 @@
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import type { ErrorCategory } from '../errors/sync-error.js';
+import type { AuditSink } from '../ports/audit-sink.js';
+import type { WaitNotice } from '../ports/request-scheduler.js';
+import type { RunEvents } from './events.js';
+import type { SyncMetrics } from './metrics.js';
+import { ATTR } from './names.js';
+import type { Redactor } from './redaction.js';
+
+/** Totals a run reports in its summary; concurrent calls make the times cumulative. */
+export interface RunApiStats {
+  requests: number;
+  retries: number;
+  rateLimitWaits: number;
+  rateLimitWaitSeconds: number;
+  rateLimitRejections: number;
+  apiTimeMs: number;
+  destinationTimeMs: number;
+}
+
+export interface RunTelemetryParts {
+  syncId: string;
+  pipeline: string;
+  tracer: Tracer;
+  metrics: SyncMetrics;
+  events: RunEvents;
+  redactor: Redactor;
+  audit: AuditSink;
+}
+
+/**
+ * Everything one run reports through: its tracer, metrics, events, redaction and audit trail, with
+ * the sync ID and pipeline stamped on every span. Created once per run by the composition root
+ * and handed to the engine and the connectors.
+ */
+export class RunTelemetry {
+  readonly syncId: string;
+  readonly pipeline: string;
+  readonly tracer: Tracer;
+  readonly metrics: SyncMetrics;
+  events: RunEvents;
+  readonly redactor: Redactor;
+  readonly audit: AuditSink;
+  readonly stats: RunApiStats = {
+    requests: 0,
+    retries: 0,
+    rateLimitWaits: 0,
+    rateLimitWaitSeconds: 0,
+    rateLimitRejections: 0,
+    apiTimeMs: 0,
+    destinationTimeMs: 0,
+  };
+
+  constructor(parts: RunTelemetryParts) {
+    this.syncId = parts.syncId;
+    this.pipeline = parts.pipeline;
+    this.tracer = parts.tracer;
+    this.metrics = parts.metrics;
+    this.events = parts.events;
+    this.redactor = parts.redactor;
+    this.audit = parts.audit;
+  }
+
+  /** Attributes every span of the run carries. */
+  baseAttributes(extra: Attributes = {}): Attributes {
+    return { [ATTR.syncId]: this.syncId, [ATTR.pipeline]: this.pipeline, ...extra };
+  }
+
+  /** Runs `fn` inside a new active INTERNAL span; ends it, marking ERROR if `fn` throws. */
+  async inSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+    return this.tracer.startActiveSpan(name, { attributes: this.baseAttributes(attributes) }, async (span) => {
+      try {
+        return await fn(span);
+      } catch (error) {
+        markSpanError(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /** Starts a CLIENT span for one API call attempt, child of the active span; not made active. */
+  startClientSpan(name: string, attributes: Attributes): Span {
+    return this.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: this.baseAttributes(attributes) }, context.active());
+  }
+
+  /** A scheduler wait: metrics, run totals, and (if worth an on-call's attention) an event. */
+  recordWait(connector: string, notice: WaitNotice): void {
+    const seconds = notice.waitMs / 1000;
+    this.metrics.rateLimitWaits.inc({ connector, reason: notice.reason });
+    this.metrics.rateLimitWaitSeconds.inc({ connector, reason: notice.reason }, seconds);
+    this.stats.rateLimitWaits += 1;
+    this.stats.rateLimitWaitSeconds += seconds;
+    // Pacing holds are many and short by design; only a long one says something is wrong.
+    if (notice.reason !== 'pacing' || notice.waitMs >= 1000) {
+      this.events.apiRateWait({
+        connector,
+        resource: notice.key.resource,
+        reason: notice.reason,
+        wait_seconds: Number(seconds.toFixed(3)),
+      });
+    }
+  }
+
+  activeTraceIds(): { traceId: string; spanId: string } {
+    const ctx = trace.getActiveSpan()?.spanContext();
+    return { traceId: ctx?.traceId ?? '', spanId: ctx?.spanId ?? '' };
+  }
+}
+
+/** Marks a span failed with the design's `error.type` = category. */
+export function markSpanError(span: Span, error: unknown, category?: ErrorCategory): void {
+  const resolved =
+    category ??
+    (error !== null && typeof error === 'object' && 'category' in error && typeof error.category === 'string'
+      ? (error.category as ErrorCategory)
+      : 'INTERNAL');
+  span.setAttribute(ATTR.errorType, resolved);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}

@@ -1,0 +1,122 @@
+import { diag, DiagLogLevel, trace, type Tracer } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+export const TRACER_NAME = 'syncscope';
+
+export interface TracingOptions {
+  serviceName: string;
+  serviceVersion: string;
+  /** Full OTLP/HTTP traces URL (`.../v1/traces`); undefined = record spans, export nothing. */
+  tracesUrl?: string;
+  /** Extra OTLP headers (e.g. a collector API key); never logged. */
+  headers?: Record<string, string>;
+  /** Span processors used instead of the OTLP exporter (tests: an in-memory exporter). */
+  spanProcessors?: SpanProcessor[];
+  /** Log processors for OTLP log shipping; none = logs stay on stderr only. */
+  logRecordProcessors?: LogRecordProcessor[];
+  /** Spans queued at most while the backend is slow or down; beyond it spans are dropped. */
+  maxQueueSize?: number;
+  /** Bound on one export request, so a backend that never answers cannot hold memory long. */
+  exportTimeoutMillis?: number;
+  /** Told about every failed export (the backend is down or refused the data). */
+  onExportFailure?: (signal: 'traces', spans: number, error: Error | undefined) => void;
+}
+
+export interface TracingHandle {
+  tracer: Tracer;
+  /** Flushes and stops. Never rejects: a dead backend is reported in the result instead. */
+  shutdown(timeoutMs?: number): Promise<{ ok: boolean; error?: string }>;
+}
+
+/** Counts failed exports instead of letting them surface as unhandled errors. */
+class ReportingExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly onFailure: TracingOptions['onExportFailure'],
+  ) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.inner.export(spans, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) this.onFailure?.('traces', spans.length, result.error);
+      done(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+function spanProcessorsFor(options: TracingOptions): SpanProcessor[] {
+  if (options.spanProcessors) return options.spanProcessors;
+  // Without a backend we still record spans: trace IDs tie logs, store rows and reports together.
+  if (!options.tracesUrl) return [new NoopSpanProcessor()];
+  const exporter = new OTLPTraceExporter({
+    url: options.tracesUrl,
+    headers: options.headers,
+    timeoutMillis: options.exportTimeoutMillis ?? 10_000,
+  });
+  return [
+    new BatchSpanProcessor(new ReportingExporter(exporter, options.onExportFailure), {
+      maxQueueSize: options.maxQueueSize ?? 4096,
+      maxExportBatchSize: 512,
+      scheduledDelayMillis: 1000,
+      exportTimeoutMillis: options.exportTimeoutMillis ?? 10_000,
+    }),
+  ];
+}
+
+/**
+ * Starts the OpenTelemetry SDK for this process. Metrics stay with prom-client, so the SDK gets no
+ * metric readers (otherwise it would build an OTLP metrics exporter from the environment).
+ */
+export function startTracing(options: TracingOptions): TracingHandle {
+  // The SDK's own diagnostics (e.g. "export failed") would otherwise print raw to the console
+  // in the middle of JSON log lines; failures are counted through onExportFailure instead.
+  diag.setLogger({ error() {}, warn() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.NONE);
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion,
+    }),
+    autoDetectResources: false,
+    spanProcessors: spanProcessorsFor(options),
+    logRecordProcessors: options.logRecordProcessors ?? [],
+    metricReaders: [],
+    instrumentations: [],
+  });
+  sdk.start();
+  return {
+    tracer: trace.getTracer(TRACER_NAME, options.serviceVersion),
+    async shutdown(timeoutMs = 5000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`telemetry flush exceeded ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([sdk.shutdown(), timeout]);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type winston from 'winston';
+import type TransportStream from 'winston-transport';
+import type { EnvironmentSettings } from '../config/environment.js';
+import { RunEvents } from '../telemetry/events.js';
+import { LogLevelPolicy } from '../telemetry/log-levels.js';
+import { closeLogger, createLogger, type LogFormat } from '../telemetry/logger.js';
+import { createLogShipping } from '../telemetry/log-shipping.js';
+import { createSyncMetrics, type SyncMetrics } from '../telemetry/metrics.js';
+import type { Redactor } from '../telemetry/redaction.js';
+import { startTracing, type TracingHandle } from '../telemetry/tracing.js';
+
+export const VERSION = '0.1.0';
+
+export interface RuntimeOptions {
+  env: EnvironmentSettings;
+  logFormat: LogFormat;
+  /** Where log lines go (default stderr). */
+  logStream?: NodeJS.WritableStream;
+  /** Tests: span processors instead of the OTLP exporter. */
+  spanProcessors?: SpanProcessor[];
+  /** Tests: log processors instead of the OTLP log exporter. */
+  logRecordProcessors?: LogRecordProcessor[];
+}
+
+/**
+ * What one process sets up once: the OpenTelemetry SDK, the logger, the metrics registry. Runs
+ * (in the CLI, the server or a worker) borrow it; `shutdown` flushes everything, bounded in time.
+ */
+export class Runtime {
+  readonly metrics: SyncMetrics;
+  readonly policy: LogLevelPolicy;
+  readonly logger: winston.Logger;
+  private readonly tracing: TracingHandle;
+
+  private constructor(readonly options: RuntimeOptions) {
+    const { env } = options;
+    this.metrics = createSyncMetrics();
+    this.policy = new LogLevelPolicy(env.logLevel, env.componentLevels);
+    const onExportFailure = (signal: 'traces' | 'logs') => this.metrics.telemetryExportFailures.inc({ signal });
+    const shipping = createLogShipping({
+      logsUrl: env.otlpLogsUrl,
+      headers: env.otlpHeaders,
+      processors: options.logRecordProcessors,
+      onExportFailure: () => onExportFailure('logs'),
+    });
+    this.tracing = startTracing({
+      serviceName: env.serviceName,
+      serviceVersion: VERSION,
+      tracesUrl: env.otlpTracesUrl,
+      headers: env.otlpHeaders,
+      spanProcessors: options.spanProcessors,
+      logRecordProcessors: shipping.processors,
+      onExportFailure: () => onExportFailure('traces'),
+    });
+    const transports: TransportStream[] = shipping.transport ? [shipping.transport] : [];
+    this.logger = createLogger({
+      format: options.logFormat,
+      policy: this.policy,
+      serviceName: env.serviceName,
+      stream: options.logStream,
+      transports,
+    });
+  }
+
+  static start(options: RuntimeOptions): Runtime {
+    return new Runtime(options);
+  }
+
+  get tracer() {
+    return this.tracing.tracer;
+  }
+
+  eventsFor(syncId: string, pipeline: string, redactor: Redactor): RunEvents {
+    return new RunEvents(this.logger, this.policy, { syncId, pipeline }, redactor);
+  }
+
+  /** Flushes spans and logs. Never throws: a dead backend is returned as `telemetryError`. */
+  async shutdown(timeoutMs = 5000): Promise<{ telemetryError?: string }> {
+    const result = await this.tracing.shutdown(timeoutMs);
+    await closeLogger(this.logger);
+    return result.ok ? {} : { telemetryError: result.error };
+  }
+}

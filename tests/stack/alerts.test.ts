@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  STACK_PATHS,
+  readText,
+  readYaml,
+  repoPath,
+  ruleFilesOfPrometheusConfig,
+  type RuleGroupFile,
+} from './stack-files.js';
+
+/** The alerts the observability issue asks for; more may be added, none of these removed. */
+const REQUIRED_ALERTS = [
+  'RateLimitBudgetLow',
+  'RateLimitBudgetPredictedExhaustion',
+  'RateLimitBudgetExhausted',
+  'SecondaryRateLimitRisk',
+  'BatchSuccessRateLow',
+  'SyncRunFailed',
+  'SyncStalled',
+  'ApiErrorRatioHigh',
+];
+
+const SEVERITIES = ['info', 'warning', 'critical'];
+
+interface RuleTestFile {
+  rule_files: string[];
+  tests: { name?: string; alert_rule_test?: { alertname: string; exp_alerts?: unknown[] | null }[] }[];
+}
+
+const alerts = ruleFilesOfPrometheusConfig().flatMap((file) =>
+  readYaml<RuleGroupFile>(file).groups.flatMap((group) =>
+    group.rules.filter((rule) => rule.alert !== undefined).map((rule) => ({ file, ...rule, alert: rule.alert ?? '' })),
+  ),
+);
+
+describe('alert rules', () => {
+  it('define every required alert, each once', () => {
+    const names = alerts.map((rule) => rule.alert);
+    expect(names).toEqual(expect.arrayContaining(REQUIRED_ALERTS));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each(alerts.map((rule) => [rule.alert, rule] as const))('%s has severity, summary, description, runbook_url', (name, rule) => {
+    expect(SEVERITIES).toContain(rule.labels?.severity);
+    expect(rule.annotations?.summary?.trim()).toBeTruthy();
+    expect(rule.annotations?.description?.trim()).toBeTruthy();
+    expect(rule.annotations?.runbook_url).toBe(`README.md#runbook-${name.toLowerCase()}`);
+  });
+
+  it('have a runbook section per alert in docs/observability.md, whose anchor is the runbook_url', () => {
+    const doc = readText(STACK_PATHS.observabilityDoc);
+    const headings = [...doc.matchAll(/^### (.+)$/gm)].map((match) => (match[1] ?? '').trim());
+    for (const { alert } of alerts) {
+      const heading = `Runbook: ${alert}`;
+      expect(headings, `missing "### ${heading}"`).toContain(heading);
+      expect(githubAnchor(heading)).toBe(`runbook-${alert.toLowerCase()}`);
+    }
+  });
+
+  it('each have a firing and a not-firing case in the promtool unit tests', () => {
+    const testFile = readYaml<RuleTestFile>(STACK_PATHS.alertTests);
+    const firing = new Set<string>();
+    const silent = new Set<string>();
+    for (const test of testFile.tests) {
+      for (const check of test.alert_rule_test ?? []) {
+        (check.exp_alerts && check.exp_alerts.length > 0 ? firing : silent).add(check.alertname);
+      }
+    }
+    for (const { alert } of alerts) {
+      expect(firing, `${alert} has no firing test case`).toContain(alert);
+      expect(silent, `${alert} has no not-firing test case`).toContain(alert);
+    }
+  });
+
+  it('are the files the unit tests load', () => {
+    const testFile = readYaml<RuleTestFile>(STACK_PATHS.alertTests);
+    const testDir = STACK_PATHS.alertTests.slice(0, STACK_PATHS.alertTests.lastIndexOf('/'));
+    const loaded = testFile.rule_files.map((file) => `${testDir}/${file}`);
+    expect(loaded.sort()).toEqual(ruleFilesOfPrometheusConfig().sort());
+    for (const file of loaded) expect(existsSync(repoPath(file)), file).toBe(true);
+  });
+});
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+function githubAnchor(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .trim()
+    .replace(/\s/g, '-');
+}
