@@ -34,6 +34,11 @@ export const EVENTS = {
   dbWrite: { name: 'sync.db.write', level: 'debug', when: 'a batch was written to the destination' },
   recordFailed: { name: 'sync.record.failed', level: 'warn', when: 'a record failed' },
   reportWritten: { name: 'sync.report.written', level: 'info', when: 'a report file was written' },
+  telemetryFlushFailed: {
+    name: 'sync.telemetry.flush_failed',
+    level: 'warn',
+    when: 'spans or logs could not be flushed at exit (backend down); the sync itself is unaffected',
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type EventKey = keyof typeof EVENTS;

@@ -77,3 +77,12 @@ export class RunEvents {
     });
   }
 }
+
+/**
+ * A process-level event written straight to a stream: used at exit, after the logger is closed,
+ * when the telemetry backend could not take the last spans and logs.
+ */
+export function writeTelemetryFlushFailed(stream: NodeJS.WritableStream, service: string, message: string): void {
+  const entry = EVENTS.telemetryFlushFailed;
+  stream.write(`${JSON.stringify({ timestamp: new Date().toISOString(), level: entry.level, event: entry.name, service, message })}\n`);
+}

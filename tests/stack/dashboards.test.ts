@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { createSyncMetrics } from '../../src/telemetry/metrics.js';
 import {
   baseMetricName,
@@ -173,9 +173,16 @@ describe('Grafana provisioning', () => {
       entry.isDirectory() ? provisioningFiles(`${dir}/${entry.name}`) : [`${dir}/${entry.name}`],
     );
 
-  it('escapes Grafana template variables as $$ (Grafana expands $VAR in provisioning files)', () => {
+  it('escapes Grafana template variables as $$ (Grafana expands $VAR in provisioned values)', () => {
+    const strings = (value: unknown): string[] => {
+      if (typeof value === 'string') return [value];
+      if (Array.isArray(value)) return value.flatMap(strings);
+      return value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
+    };
     const unescaped = provisioningFiles('grafana/provisioning').flatMap((file) =>
-      [...readText(file).matchAll(/(?<!\$)\$\{?__\w+/g)].map((match) => `${file}: ${match[0]}`),
+      strings(parse(readText(file))).flatMap((value) =>
+        [...value.matchAll(/(?<!\$)\$\{?__\w+/g)].map((match) => `${file}: ${match[0]} in ${value}`),
+      ),
     );
     expect(unescaped).toEqual([]);
   });

@@ -33,8 +33,7 @@ export class InMemoryRunStore implements RunStore {
   }
 
   async createRun(run: RunRow): Promise<void> {
-    this.assertOpen();
-    if (this.syncs.has(run.syncId)) throw new SyncError('CONFLICT', `run ${run.syncId} already exists`);
+    if (this.rowsOf(run.syncId) !== undefined) throw new SyncError('CONFLICT', `run ${run.syncId} already exists`);
     this.syncs.set(run.syncId, {
       run: copy(run),
       attempts: new Map(),
@@ -47,7 +46,7 @@ export class InMemoryRunStore implements RunStore {
   }
 
   async updateRun(run: RunRow): Promise<void> {
-    const rows = this.syncs.get(run.syncId);
+    const rows = this.rowsOf(run.syncId);
     if (rows === undefined) throw new SyncError('NOT_FOUND', `run ${run.syncId} does not exist`);
     const { syncId, pipeline, options, startedAt, traceId, rootSpanId, retryOf } = rows.run;
     rows.run = { ...copy(run), syncId, pipeline, options, startedAt, traceId, rootSpanId, retryOf };
@@ -97,10 +96,9 @@ export class InMemoryRunStore implements RunStore {
   async commitBatch(commit: BatchCommit): Promise<void> {
     // Check every row before changing anything: the SQL stores roll the whole commit back.
     const rows = this.existing(commit.batch.syncId, 'commitBatch');
-    for (const state of commit.records) this.existing(state.syncId, 'commitBatch');
-    const target = (syncId: string) => this.existing(syncId, 'commitBatch');
+    const states = commit.records.map((state) => ({ state, target: this.existing(state.syncId, 'commitBatch') }));
     rows.batches.set(commit.batch.batchId, copy(commit.batch));
-    for (const state of commit.records) target(state.syncId).records.set(state.recordKey, copy(state));
+    for (const { state, target } of states) target.records.set(state.recordKey, copy(state));
     if (commit.checkpoint !== undefined) {
       rows.checkpoints.set(commit.checkpoint.partitionKey, commit.checkpoint.cursor);
     }
@@ -112,10 +110,8 @@ export class InMemoryRunStore implements RunStore {
   }
 
   async recordApiCalls(calls: ApiCallRow[]): Promise<void> {
-    for (const call of calls) this.existing(call.syncId, 'recordApiCalls');
-    for (const call of calls) {
-      this.existing(call.syncId, 'recordApiCalls').apiCalls.push({ seq: ++this.apiCallSeq, row: copy(call) });
-    }
+    const targets = calls.map((call) => ({ call, target: this.existing(call.syncId, 'recordApiCalls') }));
+    for (const { call, target } of targets) target.apiCalls.push({ seq: ++this.apiCallSeq, row: copy(call) });
   }
 
   async listApiCalls(syncId: string, query: ApiCallQuery = {}): Promise<ApiCallRow[]> {

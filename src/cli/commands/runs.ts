@@ -1,0 +1,77 @@
+import { UsageError } from '../../errors/sync-error.js';
+import type { RunFilter, RunRow, RunStatus } from '../../ports/run-store.js';
+import { openStoreAt } from '../store-access.js';
+import { renderTable } from '../output/table.js';
+
+export interface RunsOptions {
+  store?: string;
+  status?: string;
+  pipeline?: string;
+  since?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+const STATUSES: RunStatus[] = ['running', 'succeeded', 'partial', 'failed', 'interrupted'];
+
+/** `syncscope runs`: recent runs, most recent first, with filters. */
+export async function runsCommand(options: RunsOptions): Promise<number> {
+  const filter = parseFilter(options);
+  const store = await openStoreAt(options.store);
+  try {
+    const runs = await store.listRuns(filter);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(runs)}\n`);
+      return 0;
+    }
+    if (runs.length === 0) {
+      process.stdout.write('No runs match.\n');
+      return 0;
+    }
+    process.stdout.write(renderTable(['Sync ID', 'Pipeline', 'Status', 'Synced', 'Failed', 'Skipped', 'Duration', 'Started (UTC)'], runs.map(row)));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function row(run: RunRow): string[] {
+  return [
+    run.syncId,
+    run.pipeline,
+    run.status,
+    String(run.records.synced),
+    String(run.records.failed),
+    String(run.records.skipped),
+    run.durationMs === null ? '—' : `${(run.durationMs / 1000).toFixed(1)} s`,
+    run.startedAt.replace('T', ' ').slice(0, 19),
+  ];
+}
+
+/** `--since` takes an ISO date or a duration back from now (`30m`, `24h`, `7d`). */
+export function parseSince(value: string, now = Date.now()): string {
+  const relative = value.match(/^(\d+)([mhd])$/);
+  if (relative) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
+    return new Date(now - Number(relative[1]) * unit).toISOString();
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--since "${value}" is neither a date nor a duration like 24h or 7d`);
+  return date.toISOString();
+}
+
+function parseFilter(options: RunsOptions): RunFilter {
+  const filter: RunFilter = {};
+  if (options.status) {
+    if (!STATUSES.includes(options.status as RunStatus)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+    filter.status = options.status as RunStatus;
+  }
+  if (options.pipeline) filter.pipeline = options.pipeline;
+  if (options.since) filter.since = parseSince(options.since);
+  if (options.limit) {
+    const limit = Number(options.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+    filter.limit = limit;
+  }
+  return filter;
+}

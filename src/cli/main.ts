@@ -1,0 +1,123 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, SyncError, UsageError } from '../errors/sync-error.js';
+import { VERSION } from '../wiring/runtime.js';
+import { demoCommand } from './commands/demo.js';
+import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
+import { serveCommand } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
+import { EXIT } from './exit-codes.js';
+
+const int = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return n;
+};
+const ratio = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('must be between 0 and 1');
+  return n;
+};
+
+/** Flags of every command that runs a sync. */
+function withOutputOptions(command: Command): Command {
+  return command
+    .option('--json', 'print the summary as one JSON object on stdout')
+    .option('--log-level <level>', 'error | warn | info | debug (env SYNCSCOPE_LOG_LEVEL; per component: SYNCSCOPE_LOG_LEVELS=api=debug,db=warn)')
+    .addOption(new Option('--log-format <format>', 'stderr log format (default: text in a terminal, json otherwise)').choices(['json', 'text']))
+    .option('--metrics-file <path>', 'write the run\'s metrics in Prometheus text format at exit');
+}
+
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('syncscope')
+    .description('Observability-first data sync: every sync traceable end to end by one sync ID.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  withOutputOptions(
+    program
+      .command('demo')
+      .description('sync the bundled GitHub simulator into SQLite (no network, no setup)')
+      .option('--repos <n>', 'repositories in the simulated org', int('--repos'))
+      .option('--prs-per-repo <n>', 'pull requests per repository', int('--prs-per-repo'))
+      .option('--latency-ms <ms>', 'simulated API latency', int('--latency-ms'))
+      .option('--fault-rate <r>', 'share of API calls that get a transient fault (5xx, secondary limit, timeout, reset, truncated JSON)', ratio)
+      .option('--rate-limit <n>', 'simulated primary budget: requests per window', int('--rate-limit'))
+      .option('--rate-limit-window <s>', 'simulated budget window in seconds', int('--rate-limit-window'))
+      .option('--seed <n>', 'simulated data seed', int('--seed'))
+      .option('--batch-size <n>', 'records per destination write', int('--batch-size'))
+      .option('--concurrency <n>', 'repositories synced at once', int('--concurrency'))
+      .option('--max-concurrent-requests <n>', 'API requests in flight at once (1 = sequential)', int('--max-concurrent-requests'))
+      .option('--resume [sync-id]', 'resume an interrupted demo run (default: the latest)')
+      .option('--data-dir <dir>', 'where the run store and the demo database go', './data')
+      .option('--reports-dir <dir>', 'root of the report folders', './reports'),
+  ).action(async (options) => setExitCode(await demoCommand(options)));
+
+  withOutputOptions(
+    program
+      .command('run')
+      .description('run a configured pipeline (dry by default)')
+      .requiredOption('-c, --config <file>', 'pipeline config (.toml, .yaml)')
+      .option('--execute', 'write to the destination (default: dry run, every record skipped)')
+      .option('--resume <sync-id>', 'continue an interrupted run from its checkpoints')
+      .option('--retry-failed <sync-id>', 're-run only the records that failed in that sync'),
+  ).action(async (options) => setExitCode(await runCommand(options)));
+
+  program
+    .command('runs')
+    .description('list runs, most recent first')
+    .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
+    .option('--status <status>', 'running | succeeded | partial | failed | interrupted')
+    .option('--pipeline <name>', 'only this pipeline')
+    .option('--since <when>', 'ISO date or duration back from now (24h, 7d)')
+    .option('--limit <n>', 'at most this many runs', '20')
+    .option('--json', 'print JSON')
+    .action(async (options) => setExitCode(await runsCommand(options)));
+
+  withOutputOptions(
+    program
+      .command('serve')
+      .description('serve /metrics, /healthz and /readyz')
+      .option('--port <port>', 'port to listen on', '9464')
+      .option('--host <host>', 'address to bind', '127.0.0.1')
+      .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db'),
+  ).action(async (options) => setExitCode(await serveCommand(options)));
+
+  program
+    .command('simulate')
+    .description('serve the GitHub API simulator alone')
+    .option('--port <port>', 'port (0 = any free port)', '0')
+    .option('--repos <n>', 'repositories', int('--repos'), 5)
+    .option('--prs-per-repo <n>', 'pull requests per repository', int('--prs-per-repo'), 40)
+    .option('--latency-ms <ms>', 'latency per response', int('--latency-ms'), 0)
+    .option('--fault-rate <r>', 'share of calls that get a transient fault', ratio, 0)
+    .option('--rate-limit <n>', 'requests per window', int('--rate-limit'), 5000)
+    .option('--rate-limit-window <s>', 'window in seconds', int('--rate-limit-window'), 3600)
+    .option('--seed <n>', 'data seed', int('--seed'), 42)
+    .option('--token <token>', 'require this token')
+    .action(async (options) => setExitCode(await simulateCommand(options)));
+
+  return program;
+}
+
+/** The one catch: maps error classes to exit codes and prints a clear message. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.success;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.success : EXIT.usage;
+    }
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`syncscope: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof SyncError ? `${error.category}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`syncscope: ${message}\n`);
+    return EXIT.failures;
+  }
+}

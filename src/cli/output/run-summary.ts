@@ -1,0 +1,96 @@
+import type { RunRow } from '../../ports/run-store.js';
+
+export interface SimulatorCounters {
+  requests: number;
+  rate_limit_rejections: number;
+  faults_injected: number;
+}
+
+/** The `--json` summary: a contract other tools and tests rely on. */
+export interface JsonRunSummary {
+  sync_id: string;
+  trace_id: string;
+  status: RunRow['status'];
+  pipeline: string;
+  records: { synced: number; failed: number; skipped: number; pending: number };
+  partitions: { total: number; succeeded: number; failed: number };
+  batches: { total: number; succeeded: number; failed: number };
+  api: {
+    requests: number;
+    retries: number;
+    rate_limit_waits: number;
+    rate_limit_wait_seconds: number;
+    rate_limit_rejections: number;
+  };
+  duration_seconds: number;
+  throughput_records_per_second: number;
+  resume_count: number;
+  retry_of: string | null;
+  error: { category: string; message: string | null } | null;
+  report_path?: string;
+  simulator?: SimulatorCounters;
+}
+
+export function toJsonSummary(run: RunRow, extra: { reportPath?: string; simulator?: SimulatorCounters } = {}): JsonRunSummary {
+  const durationSeconds = (run.durationMs ?? 0) / 1000;
+  const processed = run.records.synced + run.records.skipped;
+  return {
+    sync_id: run.syncId,
+    trace_id: run.traceId,
+    status: run.status,
+    pipeline: run.pipeline,
+    records: { ...run.records },
+    partitions: { ...run.partitions },
+    batches: { ...run.batches },
+    api: {
+      requests: run.api.requests,
+      retries: run.api.retries,
+      rate_limit_waits: run.api.rateLimitWaits,
+      rate_limit_wait_seconds: round(run.api.rateLimitWaitSeconds, 3),
+      rate_limit_rejections: run.api.rateLimitRejections,
+    },
+    duration_seconds: round(durationSeconds, 3),
+    throughput_records_per_second: durationSeconds > 0 ? round(processed / durationSeconds, 1) : 0,
+    resume_count: run.resumeCount,
+    retry_of: run.retryOf,
+    error: run.errorCategory ? { category: run.errorCategory, message: run.errorMessage } : null,
+    ...(extra.reportPath ? { report_path: extra.reportPath } : {}),
+    ...(extra.simulator ? { simulator: extra.simulator } : {}),
+  };
+}
+
+const STATUS_MARK: Record<RunRow['status'], string> = {
+  succeeded: '✅ succeeded',
+  partial: '⚠️  partial (some records or partitions failed)',
+  failed: '❌ failed',
+  interrupted: '⏸  interrupted (resume with --resume)',
+  running: '… running',
+};
+
+/** The human summary printed to stdout at the end of a run. */
+export function renderHumanSummary(summary: JsonRunSummary): string {
+  const rows: Array<[string, string]> = [
+    ['Sync ID', summary.sync_id],
+    ['Status', STATUS_MARK[summary.status]],
+    ['Trace ID', summary.trace_id],
+    ['Records', `${summary.records.synced} synced · ${summary.records.failed} failed · ${summary.records.skipped} skipped · ${summary.records.pending} pending`],
+    ['Partitions', `${summary.partitions.succeeded}/${summary.partitions.total} succeeded · ${summary.partitions.failed} failed`],
+    ['Batches', `${summary.batches.succeeded}/${summary.batches.total} succeeded`],
+    ['API calls', `${summary.api.requests} requests · ${summary.api.retries} retries · ${summary.api.rate_limit_waits} rate-limit waits (${summary.api.rate_limit_wait_seconds.toFixed(1)} s) · ${summary.api.rate_limit_rejections} rejections`],
+    ['Duration', `${summary.duration_seconds.toFixed(2)} s`],
+    ['Throughput', `${summary.throughput_records_per_second} records/s`],
+  ];
+  if (summary.error) rows.push(['Error', `${summary.error.category}: ${summary.error.message ?? ''}`]);
+  if (summary.retry_of) rows.push(['Retry of', summary.retry_of]);
+  if (summary.simulator) {
+    rows.push(['Simulator', `${summary.simulator.requests} requests · ${summary.simulator.rate_limit_rejections} rejections · ${summary.simulator.faults_injected} faults injected`]);
+  }
+  if (summary.report_path) rows.push(['Report', summary.report_path]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

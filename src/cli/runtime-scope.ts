@@ -1,0 +1,43 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { readEnvironment } from '../config/environment.js';
+import { writeTelemetryFlushFailed } from '../telemetry/events.js';
+import { renderPrometheusText } from '../telemetry/metrics.js';
+import type { LogFormat } from '../telemetry/logger.js';
+import { Runtime } from '../wiring/runtime.js';
+import { UsageError } from '../errors/sync-error.js';
+
+/** Options every command that runs a sync shares. */
+export interface OutputOptions {
+  json?: boolean;
+  logLevel?: string;
+  logFormat?: string;
+  metricsFile?: string;
+}
+
+function logFormatOf(option: string | undefined): LogFormat {
+  if (option === undefined) return process.stderr.isTTY ? 'text' : 'json';
+  if (option === 'json' || option === 'text') return option;
+  throw new UsageError(`--log-format must be json or text, not "${option}"`);
+}
+
+/**
+ * Starts the process runtime for one command, runs it, then writes the metrics file and flushes
+ * telemetry, whatever the command's outcome. Returns the command's exit code.
+ */
+export async function withRuntime(options: OutputOptions, command: (runtime: Runtime) => Promise<number>): Promise<number> {
+  const runtime = Runtime.start({
+    env: readEnvironment(process.env, { logLevel: options.logLevel }),
+    logFormat: logFormatOf(options.logFormat),
+  });
+  try {
+    return await command(runtime);
+  } finally {
+    if (options.metricsFile) {
+      await mkdir(dirname(options.metricsFile), { recursive: true });
+      await writeFile(options.metricsFile, await renderPrometheusText(runtime.metrics));
+    }
+    const { telemetryError } = await runtime.shutdown();
+    if (telemetryError) writeTelemetryFlushFailed(process.stderr, runtime.options.env.serviceName, telemetryError);
+  }
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import type { PipelineConfig } from '../config/pipeline-schema.js';
+import { SqliteDestination } from '../connectors/sqlite/sqlite-destination.js';
+import { githubPolicy } from '../connectors/github/github-policy.js';
+import { GithubSource } from '../connectors/github/github-source.js';
+import { createInstrumentedFetch } from '../connectors/http/instrumented-fetch.js';
+import { BudgetScheduler } from '../engine/budget-scheduler.js';
+import { BufferedAuditSink } from '../engine/buffered-audit-sink.js';
+import { DEFAULT_RETRY_POLICY } from '../engine/retry-policy.js';
+import { runPipeline } from '../engine/run-pipeline.js';
+import { newSyncId } from '../engine/sync-id.js';
+import { SyncError, UsageError } from '../errors/sync-error.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { Destination } from '../ports/destination.js';
+import type { RunRow, RunStore } from '../ports/run-store.js';
+import { Redactor } from '../telemetry/redaction.js';
+import { RunTelemetry } from '../telemetry/run-telemetry.js';
+import type { Runtime } from './runtime.js';
+
+export interface SyncRequest {
+  config: PipelineConfig;
+  store: RunStore;
+  /** The API token, already read from the environment variable the config names. */
+  token?: string;
+  /** Write to the destination; without it the run is dry and every record ends `skipped`. */
+  execute: boolean;
+  /** Resume this interrupted sync from its checkpoints. */
+  resume?: string;
+  /** Re-run only the records that failed in this sync, as a new sync linked to it. */
+  retryFailed?: string;
+  /** Recorded with the run, e.g. the demo's simulator settings, so a resume can rebuild them. */
+  extraOptions?: Record<string, unknown>;
+  signal?: AbortSignal;
+  clock?: Clock;
+}
+
+/** Wires one run: connectors, scheduler, telemetry and store, then the engine. */
+export async function runSync(runtime: Runtime, request: SyncRequest): Promise<RunRow> {
+  const { config, store } = request;
+  const clock = request.clock ?? systemClock;
+  if (request.resume) await assertResumable(store, request.resume);
+  const onlyRecordKeys = request.retryFailed ? await failedRecordKeys(store, request.retryFailed) : undefined;
+  const syncId = request.resume ?? newSyncId(new Date(clock.now()));
+
+  const redactor = new Redactor({
+    secretKeys: config.audit.secret_keys,
+    knownSecrets: request.token ? [request.token] : [],
+    maxBodyBytes: config.audit.max_body_bytes,
+  });
+  const telemetry = new RunTelemetry({
+    syncId,
+    pipeline: config.pipeline.name,
+    tracer: runtime.tracer,
+    metrics: runtime.metrics,
+    events: runtime.eventsFor(syncId, config.pipeline.name, redactor),
+    redactor,
+    audit: new BufferedAuditSink(store, (error, dropped) =>
+      telemetry.events.pipelineFailed({
+        phase: 'audit',
+        message: `audit rows could not be stored (${dropped} dropped): ${String(error)}`,
+      }),
+    ),
+  });
+  const scheduler = new BudgetScheduler({
+    maxConcurrentPerToken: config.api.max_concurrent_per_token,
+    resetMarginMs: config.api.reset_margin_ms,
+    clock,
+    onWait: (notice) => telemetry.recordWait(githubPolicy.connector, notice),
+  });
+  const source = new GithubSource({
+    baseUrl: config.source.base_url,
+    token: request.token,
+    org: config.source.org,
+    repos: config.source.repos,
+    includeReviews: config.source.include_reviews,
+    perPage: config.source.per_page,
+    limitRepos: config.source.limit_repos,
+    fetch: createInstrumentedFetch({
+      policy: githubPolicy,
+      tokenId: tokenIdOf(request.token),
+      scheduler,
+      telemetry,
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.api.max_attempts },
+      requestTimeoutMs: config.api.request_timeout_ms,
+      clock,
+      auditBodies: config.audit.bodies,
+      signal: request.signal,
+    }),
+  });
+  const destination: Destination = request.execute
+    ? new SqliteDestination({ path: config.destination.path })
+    : dryRunDestination(config.destination.type);
+  try {
+    return await runPipeline({
+      syncId,
+      pipeline: config.pipeline.name,
+      source,
+      destination,
+      store,
+      telemetry,
+      clock,
+      signal: request.signal,
+      resume: Boolean(request.resume),
+      retryOf: request.retryFailed,
+      options: {
+        batchSize: config.options.batch_size,
+        partitionConcurrency: config.options.partition_concurrency,
+        dryRun: !request.execute,
+        writeRetry: DEFAULT_RETRY_POLICY,
+        onlyRecordKeys,
+      },
+      recordedOptions: {
+        execute: request.execute,
+        source: { type: config.source.type, base_url: redactor.url(config.source.base_url), org: config.source.org ?? null },
+        destination: config.destination,
+        batch_size: config.options.batch_size,
+        partition_concurrency: config.options.partition_concurrency,
+        ...request.extraOptions,
+      },
+    });
+  } finally {
+    await source.close();
+    await destination.close();
+  }
+}
+
+/** Budgets are per token; the ID is a hash so the token itself is never kept. */
+export function tokenIdOf(token: string | undefined): string {
+  return token ? `token-${createHash('sha256').update(token).digest('hex').slice(0, 12)}` : 'anonymous';
+}
+
+async function assertResumable(store: RunStore, syncId: string): Promise<void> {
+  const run = await store.getRun(syncId);
+  if (!run) throw new UsageError(`no run ${syncId} in the run store`);
+  if (run.status === 'succeeded') throw new UsageError(`run ${syncId} already succeeded; nothing to resume`);
+}
+
+async function failedRecordKeys(store: RunStore, syncId: string): Promise<Set<string>> {
+  const run = await store.getRun(syncId);
+  if (!run) throw new UsageError(`no run ${syncId} in the run store`);
+  const failed = await store.listRecordStates(syncId, { status: 'failed', limit: 1_000_000 });
+  if (failed.length === 0) throw new UsageError(`run ${syncId} has no failed records to retry`);
+  return new Set(failed.map((r) => r.recordKey));
+}
+
+function dryRunDestination(type: string): Destination {
+  return {
+    name: `${type} (dry run)`,
+    writeBatch: () => Promise.reject(new SyncError('INTERNAL', 'a dry run must not write')),
+    close: () => Promise.resolve(),
+  };
+}
