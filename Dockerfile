@@ -21,5 +21,6 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/data /app/reports && chown -R node:node /app/data /app/reports
 USER node
 EXPOSE 9464
-ENTRYPOINT ["node", "dist/cli/main.js"]
-CMD ["serve", "--port", "9464"]
+# bin.js is the executable entry (package.json "bin"); main.js only exports main().
+ENTRYPOINT ["node", "dist/cli/bin.js"]
+CMD ["serve", "--port", "9464", "--host", "0.0.0.0"]

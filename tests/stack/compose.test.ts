@@ -120,6 +120,14 @@ function imageVersion(image: string): string | undefined {
   return colon === -1 ? undefined : lastSegment.slice(colon + 1).split('@')[0];
 }
 
+/** The value of `--flag value` or `--flag=value` in a command line. */
+function flagValue(command: readonly string[], flag: string): string | undefined {
+  const inline = command.find((word) => word.startsWith(`${flag}=`));
+  if (inline) return inline.slice(flag.length + 1);
+  const at = command.indexOf(flag);
+  return at === -1 ? undefined : command[at + 1];
+}
+
 function dependsOn(service: ComposeService): string[] {
   const deps = service.depends_on;
   if (deps === undefined) return [];
@@ -193,14 +201,30 @@ describe('docker-compose.yml', () => {
     expect(publishedContainerPorts(service('loki'))).toContain(3100);
   });
 
-  it('runs the app as `serve --port 9464`, exporting OTLP to the collector', () => {
+  it('runs the app as `serve --port 9464` on all interfaces, exporting OTLP to the collector', () => {
     const app = service('app');
-    expect(words(app.command)).toEqual(['serve', '--port', '9464']);
+    const command = words(app.command);
+    expect(command[0]).toBe('serve');
+    expect(flagValue(command, '--port')).toBe('9464');
+    // serve binds 127.0.0.1 by default: unreachable for Prometheus in another container.
+    expect(flagValue(command, '--host')).toBe('0.0.0.0');
     const env = app.environment as Record<string, string>;
     expect(hostOf(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '')).toBe('otel-collector');
     expect(env.OTEL_SERVICE_NAME).toBe('syncscope');
     const build = typeof app.build === 'string' ? { context: app.build } : app.build;
     expect(existsSync(join(repoPath(build?.context ?? '.'), build?.dockerfile ?? 'Dockerfile'))).toBe(true);
+  });
+
+  it('builds an app image whose entrypoint is the package\'s executable', () => {
+    const dockerfile = readFileSync(repoPath('Dockerfile'), 'utf8');
+    const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+    expect(entrypoint, 'Dockerfile has an exec-form ENTRYPOINT').toBeTruthy();
+    const [runtime, script = ''] = JSON.parse(entrypoint ?? '[]') as string[];
+    expect(runtime).toBe('node');
+    const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { bin?: Record<string, string> };
+    expect(script).toBe(pkg.bin?.syncscope);
+    const source = script.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts');
+    expect(existsSync(repoPath(source)), `${source} (compiled to ${script}) does not exist`).toBe(true);
   });
 
   it('has a healthcheck on every service but the distroless collector', () => {
