@@ -63,9 +63,11 @@ export const pipelineConfigSchema = z
         request_timeout_ms: z.number().int().min(100).default(15_000).describe('A call with no response by then fails as TIMEOUT (and is retried).'),
         max_attempts: z.number().int().min(1).max(20).default(5).describe('Attempts per call for transient errors.'),
         reset_margin_ms: z.number().int().min(0).default(250).describe('Extra wait past a rate-limit reset, for clock skew.'),
+        pace_below_share: z.number().min(0).max(1).default(0.1).describe('Below this share of the budget left, requests are paced to last until the reset.'),
+        max_requests_per_minute_per_endpoint: z.number().int().min(1).default(800).describe('Per-endpoint cap per rolling minute, under GitHub\'s secondary limit of 900.'),
       })
       .strict()
-      .default({ max_concurrent_per_token: 8, request_timeout_ms: 15_000, max_attempts: 5, reset_margin_ms: 250 }),
+      .default({ max_concurrent_per_token: 8, request_timeout_ms: 15_000, max_attempts: 5, reset_margin_ms: 250, pace_below_share: 0.1, max_requests_per_minute_per_endpoint: 800 }),
     audit: z
       .object({
         bodies: z.enum(['all', 'errors', 'none']).default('all').describe('Which API calls keep request/response bodies in the audit trail.'),

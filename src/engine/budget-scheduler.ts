@@ -12,6 +12,13 @@ export interface BudgetSchedulerOptions {
   maxConcurrentPerToken: number;
   /** Extra wait past a reported reset, for clock skew between us and the provider. */
   resetMarginMs: number;
+  /**
+   * Below this share of the budget left, starts are paced so the rest lasts until the reset;
+   * above it requests go as fast as the concurrency cap allows (a small sync stays fast).
+   */
+  paceBelowShare: number;
+  /** Requests per endpoint per rolling minute at most (GitHub's secondary limit is 900). */
+  maxPerEndpointPerMinute: number;
   clock: Clock;
   /** Told about every wait before it happens (events and metrics hang off this). */
   onWait?: (notice: WaitNotice) => void;
@@ -28,6 +35,8 @@ interface Budget {
 }
 
 interface TokenState {
+  /** Start times of the last minute, per endpoint. */
+  endpointStarts: Map<string, number[]>;
   inFlight: number;
   blockedUntilMs: number;
   blockReason: WaitReason;
@@ -48,13 +57,25 @@ export function decideWait(
   blockReason: WaitReason,
   now: number,
   resetMarginMs: number,
+  paceBelowShare = 1,
 ): WaitDecision {
   if (blockedUntilMs > now) return { waitMs: blockedUntilMs - now, reason: blockReason };
   if (!budget || budget.resetAtMs === undefined) return { waitMs: 0 };
   const available = budget.remaining - budget.inFlight;
   if (available <= 0) return { waitMs: budget.resetAtMs + resetMarginMs - now, reason: 'primary' };
-  if (budget.nextStartMs > now) return { waitMs: budget.nextStartMs - now, reason: 'pacing' };
+  if (inReserve(budget, paceBelowShare) && budget.nextStartMs > now) return { waitMs: budget.nextStartMs - now, reason: 'pacing' };
   return { waitMs: 0 };
+}
+
+function inReserve(budget: Budget, paceBelowShare: number): boolean {
+  return budget.remaining <= budget.limit * paceBelowShare;
+}
+
+/** Pure: how long until another request on an endpoint fits in its rolling minute. */
+export function endpointWaitMs(starts: readonly number[], now: number, maxPerMinute: number): number {
+  const recent = starts.filter((t) => t > now - 60_000);
+  if (recent.length < maxPerMinute) return 0;
+  return (recent[recent.length - maxPerMinute] ?? now) + 60_000 - now;
 }
 
 export class BudgetScheduler implements RequestScheduler {
@@ -72,8 +93,15 @@ export class BudgetScheduler implements RequestScheduler {
       }
       const now = this.options.clock.now();
       const budget = this.freshBudget(token, key.resource, now);
-      const decision = decideWait(budget, token.blockedUntilMs, token.blockReason, now, this.options.resetMarginMs);
-      if (decision.waitMs <= 0) return this.start(token, budget, now);
+      let decision = decideWait(budget, token.blockedUntilMs, token.blockReason, now, this.options.resetMarginMs, this.options.paceBelowShare);
+      if (decision.waitMs <= 0 && key.endpoint) {
+        const waitMs = endpointWaitMs(this.endpointStarts(token, key.endpoint, now), now, this.options.maxPerEndpointPerMinute);
+        if (waitMs > 0) decision = { waitMs, reason: 'secondary' };
+      }
+      if (decision.waitMs <= 0) {
+        if (key.endpoint) this.endpointStarts(token, key.endpoint, now).push(now);
+        return this.start(token, budget, now);
+      }
       if ('reason' in decision) this.options.onWait?.({ key, reason: decision.reason, waitMs: decision.waitMs });
       await this.options.clock.sleep(decision.waitMs, signal);
     }
@@ -122,7 +150,7 @@ export class BudgetScheduler implements RequestScheduler {
     token.inFlight += 1;
     if (budget) {
       budget.inFlight += 1;
-      if (budget.resetAtMs !== undefined) {
+      if (budget.resetAtMs !== undefined && inReserve(budget, this.options.paceBelowShare)) {
         const available = Math.max(1, budget.remaining - budget.inFlight + 1);
         budget.nextStartMs = Math.max(budget.nextStartMs, now) + (budget.resetAtMs - now) / available;
       }
@@ -148,10 +176,17 @@ export class BudgetScheduler implements RequestScheduler {
     return budget;
   }
 
+  /** The endpoint's start times within the last minute (older ones dropped). */
+  private endpointStarts(token: TokenState, endpoint: string, now: number): number[] {
+    const starts = (token.endpointStarts.get(endpoint) ?? []).filter((t) => t > now - 60_000);
+    token.endpointStarts.set(endpoint, starts);
+    return starts;
+  }
+
   private token(tokenId: string): TokenState {
     let token = this.tokens.get(tokenId);
     if (!token) {
-      token = { inFlight: 0, blockedUntilMs: 0, blockReason: 'retry_after', slotWaiters: [], budgets: new Map() };
+      token = { endpointStarts: new Map(), inFlight: 0, blockedUntilMs: 0, blockReason: 'retry_after', slotWaiters: [], budgets: new Map() };
       this.tokens.set(tokenId, token);
     }
     return token;

@@ -16,6 +16,8 @@ export interface RateLimitObservation {
 export interface BudgetKey {
   tokenId: string;
   resource: string;
+  /** The endpoint (method + URL template), for per-endpoint limits such as GitHub's 900/min. */
+  endpoint?: string;
 }
 
 export interface WaitNotice {

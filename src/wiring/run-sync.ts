@@ -64,6 +64,8 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<R
   const scheduler = new BudgetScheduler({
     maxConcurrentPerToken: config.api.max_concurrent_per_token,
     resetMarginMs: config.api.reset_margin_ms,
+    paceBelowShare: config.api.pace_below_share,
+    maxPerEndpointPerMinute: config.api.max_requests_per_minute_per_endpoint,
     clock,
     onWait: (notice) => telemetry.recordWait(githubPolicy.connector, notice),
   });

@@ -97,10 +97,11 @@ export function describeRunContract(ctx: StoreContext): void {
     });
 
     it('orders runs started in the same instant by sync ID', async () => {
-      await ctx.store.createRun(aRun({ syncId: syncIdAt(5, 'AAAAAAAA'), startedAt: isoAt(5) }));
       await ctx.store.createRun(aRun({ syncId: syncIdAt(5, 'BBBBBBBB'), startedAt: isoAt(5) }));
+      await ctx.store.createRun(aRun({ syncId: syncIdAt(5, 'AAAAAAAA'), startedAt: isoAt(5) }));
+      await ctx.store.createRun(aRun({ syncId: syncIdAt(5, 'CCCCCCCC'), startedAt: isoAt(4) }));
       const listed = await ctx.store.listRuns();
-      expect(listed.map((r) => r.syncId)).toEqual([syncIdAt(5, 'BBBBBBBB'), syncIdAt(5, 'AAAAAAAA')]);
+      expect(listed.map((r) => r.syncId)).toEqual([syncIdAt(5, 'BBBBBBBB'), syncIdAt(5, 'AAAAAAAA'), syncIdAt(5, 'CCCCCCCC')]);
       expect((await ctx.store.previousRun(GITHUB, syncIdAt(5, 'BBBBBBBB')))?.syncId).toBe(syncIdAt(5, 'AAAAAAAA'));
     });
 

@@ -35,7 +35,7 @@ describe('BudgetScheduler', () => {
   it('spreads the remaining budget evenly until the reset', async () => {
     const clock = new FakeClock(0);
     const waits: WaitNotice[] = [];
-    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 1, resetMarginMs: 0, clock, onWait: (n) => waits.push(n) });
+    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 1, resetMarginMs: 0, paceBelowShare: 1, maxPerEndpointPerMinute: 1000, clock, onWait: (n) => waits.push(n) });
     scheduler.observe('t1', { resource: 'core', limit: 10, remaining: 10, resetAtMs: 10_000 });
     const starts: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -54,7 +54,7 @@ describe('BudgetScheduler', () => {
   it('never starts more requests than the budget has left, then waits for the reset', async () => {
     const clock = new FakeClock(0);
     const waits: WaitNotice[] = [];
-    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 10, resetMarginMs: 100, clock, onWait: (n) => waits.push(n) });
+    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 10, resetMarginMs: 100, paceBelowShare: 1, maxPerEndpointPerMinute: 1000, clock, onWait: (n) => waits.push(n) });
     scheduler.observe('t1', { resource: 'core', limit: 5, remaining: 2, resetAtMs: 60_000 });
     const r1 = await scheduler.acquire(key);
     clock.time = 30_000; // past the pacing slot
@@ -70,7 +70,7 @@ describe('BudgetScheduler', () => {
 
   it('caps concurrent requests per token (1 = strictly sequential)', async () => {
     const clock = new FakeClock(0);
-    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 1, resetMarginMs: 0, clock });
+    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 1, resetMarginMs: 0, paceBelowShare: 1, maxPerEndpointPerMinute: 1000, clock });
     const first = await scheduler.acquire(key);
     let secondStarted = false;
     const second = scheduler.acquire(key).then((release) => {
@@ -89,7 +89,7 @@ describe('BudgetScheduler', () => {
   it('blocks the whole token on Retry-After / secondary limits', async () => {
     const clock = new FakeClock(0);
     const waits: WaitNotice[] = [];
-    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 5, resetMarginMs: 0, clock, onWait: (n) => waits.push(n) });
+    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 5, resetMarginMs: 0, paceBelowShare: 1, maxPerEndpointPerMinute: 1000, clock, onWait: (n) => waits.push(n) });
     scheduler.block(key, 3000, 'secondary');
     (await scheduler.acquire({ tokenId: 't1', resource: 'search' }))();
     expect(waits).toEqual([{ key: { tokenId: 't1', resource: 'search' }, reason: 'secondary', waitMs: 3000 }]);
@@ -98,10 +98,39 @@ describe('BudgetScheduler', () => {
   it('keeps the lowest remaining of out-of-order responses in one window', async () => {
     const clock = new FakeClock(0);
     const waits: WaitNotice[] = [];
-    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 5, resetMarginMs: 0, clock, onWait: (n) => waits.push(n) });
+    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 5, resetMarginMs: 0, paceBelowShare: 1, maxPerEndpointPerMinute: 1000, clock, onWait: (n) => waits.push(n) });
     scheduler.observe('t1', { resource: 'core', limit: 10, remaining: 0, resetAtMs: 5000 });
     scheduler.observe('t1', { resource: 'core', limit: 10, remaining: 4, resetAtMs: 5000 });
     (await scheduler.acquire(key))();
     expect(waits).toEqual([{ key, reason: 'primary', waitMs: 5000 }]);
+  });
+
+  it('bursts while the budget is healthy and paces only in the reserve zone', async () => {
+    const clock = new FakeClock(0);
+    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 1, resetMarginMs: 0, paceBelowShare: 0.5, maxPerEndpointPerMinute: 1000, clock });
+    scheduler.observe('t1', { resource: 'core', limit: 10, remaining: 10, resetAtMs: 10_000 });
+    const starts: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      (await scheduler.acquire(key))();
+      starts.push(clock.now());
+      scheduler.observe('t1', { resource: 'core', limit: 10, remaining: 9 - i, resetAtMs: 10_000 });
+    }
+    // Remaining 10..6 is above half the budget: no holds. At 5 and below, starts are spread out.
+    expect(starts.slice(0, 6)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(starts[6]).toBeGreaterThan(0);
+    expect(starts[7]!).toBeGreaterThan(starts[6]!);
+  });
+
+  it('keeps each endpoint under its per-minute cap (GitHub secondary limit)', async () => {
+    const clock = new FakeClock(0);
+    const waits: WaitNotice[] = [];
+    const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 5, resetMarginMs: 0, paceBelowShare: 0, maxPerEndpointPerMinute: 3, clock, onWait: (n) => waits.push(n) });
+    const pulls = { ...key, endpoint: 'GET /repos/{owner}/{repo}/pulls' };
+    for (let i = 0; i < 3; i++) (await scheduler.acquire(pulls))();
+    (await scheduler.acquire({ ...key, endpoint: 'GET /orgs/{org}/repos' }))();
+    expect(clock.now()).toBe(0);
+    (await scheduler.acquire(pulls))();
+    expect(clock.now()).toBe(60_000);
+    expect(waits).toEqual([{ key: pulls, reason: 'secondary', waitMs: 60_000 }]);
   });
 });

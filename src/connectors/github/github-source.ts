@@ -1,7 +1,7 @@
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
-import { SyncError, toSyncError } from '../../errors/sync-error.js';
-import type { Partition, SourceRecord } from '../../ports/records.js';
+import { InterruptedError, SyncError, toSyncError } from '../../errors/sync-error.js';
+import type { Partition, RecordFailure, SourceRecord } from '../../ports/records.js';
 import type { Source, SourcePage } from '../../ports/source.js';
 import { parsePullRequests, parseRepositories, parseReviews, type GithubPullRequest } from './github-schemas.js';
 
@@ -74,8 +74,17 @@ export class GithubSource implements Source {
           entity: 'pull_request',
           data: { ...pr, repo_full_name: partition.key },
         }));
-        if (this.options.includeReviews) records.push(...(await this.reviewsOf(partition.key, pulls)));
-        yield { records, nextCursor: nextPage(response.headers.link) };
+        if (!this.options.includeReviews) {
+          yield { records, nextCursor: nextPage(response.headers.link) };
+          continue;
+        }
+        const reviews = await this.reviewsOf(partition.key, pulls);
+        const incomplete = new Set(reviews.failures.map((f) => f.key));
+        yield {
+          records: [...records.filter((r) => !incomplete.has(r.key)), ...reviews.records],
+          failures: reviews.failures,
+          nextCursor: nextPage(response.headers.link),
+        };
       }
     } catch (error) {
       throw toSyncError(error);
@@ -106,16 +115,29 @@ export class GithubSource implements Source {
     }
   }
 
-  private async reviewsOf(fullName: string, pulls: GithubPullRequest[]): Promise<SourceRecord[]> {
+  /**
+   * Reviews of each pull request. A pull request whose reviews cannot be read (after the HTTP
+   * layer's retries) is not written half-complete: it fails with the error's category.
+   */
+  private async reviewsOf(fullName: string, pulls: GithubPullRequest[]): Promise<{ records: SourceRecord[]; failures: RecordFailure[] }> {
     const [owner, repo] = splitFullName(fullName);
     const records: SourceRecord[] = [];
+    const failures: RecordFailure[] = [];
     for (const pr of pulls) {
-      const data = await this.client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-        owner,
-        repo,
-        pull_number: pr.number,
-        per_page: 100,
-      });
+      let data: unknown;
+      try {
+        data = await this.client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+          owner,
+          repo,
+          pull_number: pr.number,
+          per_page: 100,
+        });
+      } catch (error) {
+        const syncError = toSyncError(error);
+        if (syncError instanceof InterruptedError) throw syncError;
+        failures.push({ key: `${fullName}#${pr.number}`, category: syncError.category, message: `reviews could not be read: ${syncError.message}` });
+        continue;
+      }
       for (const review of parseReviews(data, fullName)) {
         records.push({
           key: `${fullName}#${pr.number}/review-${review.id}`,
@@ -124,7 +146,7 @@ export class GithubSource implements Source {
         });
       }
     }
-    return records;
+    return { records, failures };
   }
 }
 

@@ -144,7 +144,7 @@ function describe(input: Parameters<typeof fetch>[0], init: RequestInit | undefi
     url,
     route,
     operation: policy.operationFor(method, route),
-    key: { tokenId: '', resource: policy.resourceFor(method, url) },
+    key: { tokenId: '', resource: policy.resourceFor(method, url), endpoint: `${method} ${route}` },
     requestHeaders,
     requestBody: typeof init?.body === 'string' ? init.body : null,
   };

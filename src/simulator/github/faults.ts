@@ -34,11 +34,12 @@ export class FaultInjector {
     this.settings = faults === undefined ? undefined : fill(faults);
   }
 
-  decide(): Fault | undefined {
+  decide(routeKey: string): Fault | undefined {
     const roll = this.random();
     const choice = this.random();
     const settings = this.settings;
     if (!settings || roll >= settings.rate) return undefined;
+    if (settings.routes.length > 0 && !settings.routes.includes(routeKey)) return undefined;
     const kind = settings.kinds[Math.floor(choice * settings.kinds.length)] ?? 'server_error';
     return this.make(kind, settings);
   }
@@ -71,5 +72,6 @@ function fill(faults: FaultOptions): Required<FaultOptions> {
     kinds: [...kinds],
     slowMs: faults.slowMs ?? DEFAULT_SLOW_MS,
     retryAfterSeconds: faults.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
+    routes: faults.routes ?? [],
   };
 }

@@ -61,7 +61,7 @@ export function plan(call: IncomingCall, deps: PipelineDeps): Plan {
     return answer(withHeaders(secondaryLimited(403, admission.retryAfterSeconds, call.requestId), spent));
   }
   const release = admission.release;
-  const fault = deps.faults.decide();
+  const fault = deps.faults.decide(call.routeKey);
   if (fault) deps.stats.faultInjected(fault.kind);
   // A dropped connection is never answered, so it is the one outcome that spends no budget.
   if (fault?.kind === 'connection_reset') return { type: 'reset', release };

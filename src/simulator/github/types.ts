@@ -28,6 +28,8 @@ export interface FaultOptions {
   slowMs?: number;
   /** `retry-after` of an injected secondary-limit answer (default 1 s). */
   retryAfterSeconds?: number;
+  /** Only these routes (e.g. `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`) get faults; default all. */
+  routes?: string[];
 }
 
 export interface PrimaryLimitOptions {

@@ -31,7 +31,7 @@ function setup(script: Scripted[], options: { maxAttempts?: number } = {}) {
     if (next instanceof Error) throw next;
     return new Response(next.body ?? '[]', { status: next.status, headers: next.headers ?? rateHeaders(4000) });
   }) as typeof fetch;
-  const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 4, resetMarginMs: 0, clock, onWait: (n) => t.telemetry.recordWait('github', n) });
+  const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 4, resetMarginMs: 0, paceBelowShare: 1, maxPerEndpointPerMinute: 1000, clock, onWait: (n) => t.telemetry.recordWait('github', n) });
   const instrumented = createInstrumentedFetch({
     policy: githubPolicy,
     tokenId: 'token-abc',

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteRunStore } from '../../src/store/sqlite/sqlite-run-store.js';
+import { describeRunStore } from '../contract/run-store.contract.js';
+import { aRun, isoAt, syncIdAt } from '../contract/run-store.fixtures.js';
+
+const dirs: string[] = [];
+
+/** A fresh directory under the OS temp dir, removed after the test. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'syncscope-store-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describeRunStore('SqliteRunStore (file)', async () => {
+  const path = join(tempDir(), 'nested', 'runs.db');
+  const store = new SqliteRunStore({ path });
+  await store.migrate();
+  return {
+    store,
+    cleanup: () => store.close(),
+    reopen: async () => new SqliteRunStore({ path }),
+  };
+});
+
+describeRunStore('SqliteRunStore (:memory:)', async () => {
+  const store = new SqliteRunStore({ path: ':memory:' });
+  await store.migrate();
+  return { store, cleanup: () => store.close() };
+});
+
+describe('SqliteRunStore on disk', () => {
+  it('creates the parent directory and opens the file in WAL mode with synchronous=NORMAL', async () => {
+    const path = join(tempDir(), 'a', 'b', 'runs.db');
+    const store = new SqliteRunStore({ path });
+    await store.migrate();
+    await store.createRun(aRun({ syncId: syncIdAt(5, '7AC96AF9'), startedAt: isoAt(5) }));
+    await store.close();
+
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const versions = db.prepare('SELECT version, name FROM schema_migrations').all();
+      expect(versions).toEqual([{ version: 1, name: 'initial schema' }]);
+      const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").pluck().all();
+      expect(indexes).toEqual(expect.arrayContaining(['record_states_sync_status', 'api_calls_sync_id']));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lets two stores on one file migrate concurrently and see each other\'s runs', async () => {
+    const path = join(tempDir(), 'runs.db');
+    const a = new SqliteRunStore({ path });
+    const b = new SqliteRunStore({ path });
+    try {
+      await Promise.all([a.migrate(), b.migrate()]);
+      await a.createRun(aRun({ syncId: syncIdAt(5, '7AC96AF9'), startedAt: isoAt(5) }));
+      expect((await b.listRuns()).map((r) => r.syncId)).toEqual([syncIdAt(5, '7AC96AF9')]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
