@@ -18,7 +18,7 @@ export function isLogComponent(value: string): value is LogComponent {
   return (LOG_COMPONENTS as readonly string[]).includes(value);
 }
 
-/** `sync.customer.started` → `partition`; an unknown scope falls back to `pipeline`. */
+/** The scope word of an event name (`repo`, `customer` → `partition`); unknown → `pipeline`. */
 export function componentOfEvent(event: string): LogComponent {
   const scope = event.split('.')[1] ?? '';
   if (scope === 'repo' || scope === 'customer') return 'partition';

@@ -1,11 +1,11 @@
 import type { RateLimitObservation } from '../../ports/request-scheduler.js';
 import type { RunTelemetry } from '../../telemetry/run-telemetry.js';
 
-/** Share of the budget left at which a `sync.api.rate_limit` event is worth an info line. */
+/** Shares of the budget left at which a rate-limit event is worth an info line. */
 const THRESHOLDS = [0.5, 0.25, 0.1, 0.05, 0.01, 0];
 
 /**
- * Feeds the rate-limit gauges on every response, and emits `sync.api.rate_limit` when a new
+ * Feeds the rate-limit gauges on every response, and emits a rate-limit event when a new
  * window is first seen or the budget crosses a threshold — every call would drown the log.
  */
 export class RateLimitReporter {
