@@ -47,6 +47,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--rate-limit-window <s>', 'simulated budget window in seconds', int('--rate-limit-window'))
       .option('--seed <n>', 'simulated data seed', int('--seed'))
       .option('--batch-size <n>', 'records per destination write', int('--batch-size'))
+      .option('--per-page <n>', 'pull requests per API page (GitHub allows 100)', int('--per-page'))
       .option('--concurrency <n>', 'repositories synced at once', int('--concurrency'))
       .option('--max-concurrent-requests <n>', 'API requests in flight at once (1 = sequential)', int('--max-concurrent-requests'))
       .option('--resume [sync-id]', 'resume an interrupted demo run (default: the latest)')

@@ -28,6 +28,7 @@ export interface DemoOptions extends OutputOptions, Partial<DemoSettings> {
   dataDir: string;
   reportsDir?: string;
   batchSize?: number;
+  perPage?: number;
   concurrency?: number;
   maxConcurrentRequests?: number;
   /** `true`: the latest interrupted demo run; a string: that sync ID. */
@@ -54,7 +55,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const sim = simulator;
     const config = parsePipelineConfig({
       pipeline: { name: DEMO_PIPELINE },
-      source: { type: 'github', base_url: sim.url, org: sim.org },
+      source: { type: 'github', base_url: sim.url, org: sim.org, per_page: options.perPage ?? 100 },
       destination: { type: 'sqlite', path: join(options.dataDir, 'demo-github.db') },
       options: { batch_size: options.batchSize ?? 50, partition_concurrency: options.concurrency ?? 4 },
       api: {

@@ -55,7 +55,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
   const { telemetry, policy } = options;
 
   return async function instrumentedFetch(input, init) {
-    const attemptInfo = describe(input, init, policy);
+    const attemptInfo = describe(input, init, policy, options.tokenId);
     for (let attempt = 1; ; attempt++) {
       const release = await options.scheduler.acquire(attemptInfo.key, options.signal);
       const span = telemetry.startClientSpan(`${attemptInfo.method} ${attemptInfo.route}`, spanAttributes(attemptInfo, attempt));
@@ -129,7 +129,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
   };
 }
 
-function describe(input: Parameters<typeof fetch>[0], init: RequestInit | undefined, policy: ProviderPolicy): Attempt {
+function describe(input: Parameters<typeof fetch>[0], init: RequestInit | undefined, policy: ProviderPolicy, tokenId: string): Attempt {
   const url = new URL(input instanceof Request ? input.url : String(input));
   const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
   const headers = new Headers(init?.headers);
@@ -144,7 +144,7 @@ function describe(input: Parameters<typeof fetch>[0], init: RequestInit | undefi
     url,
     route,
     operation: policy.operationFor(method, route),
-    key: { tokenId: '', resource: policy.resourceFor(method, url), endpoint: `${method} ${route}` },
+    key: { tokenId, resource: policy.resourceFor(method, url), endpoint: `${method} ${route}` },
     requestHeaders,
     requestBody: typeof init?.body === 'string' ? init.body : null,
   };
@@ -167,7 +167,6 @@ async function send(
   init: RequestInit | undefined,
   options: InstrumentedFetchOptions,
 ): Promise<ObservedResponse> {
-  info.key.tokenId = options.tokenId;
   const timeout = AbortSignal.timeout(options.requestTimeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   try {

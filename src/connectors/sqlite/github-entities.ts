@@ -73,16 +73,21 @@ function spec<S extends z.ZodType<{ id: number }>>(
     table,
     columns,
     toRow(data) {
-      const result = schema.safeParse(data);
+      // reportInput: tells a missing field (input undefined) from a wrong one.
+      const result = schema.safeParse(data, { reportInput: true });
       if (!result.success) return { ok: false, issues: describeIssues(result.error) };
       return { ok: true, githubId: result.data.id, row: cells(result.data) };
     },
   };
 }
 
-/** `number: expected number, received undefined; head.ref: ...`: names every bad field. */
+/** Names every bad field: `missing number, head.ref; title: Invalid input: expected string, ...`. */
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`).join('; ');
+  const name = (issue: z.core.$ZodIssue) => issue.path.join('.') || '(record)';
+  const isMissing = (issue: z.core.$ZodIssue) => issue.code === 'invalid_type' && issue.input === undefined;
+  const missing = error.issues.filter(isMissing).map(name);
+  const invalid = error.issues.filter((issue) => !isMissing(issue)).map((issue) => `${name(issue)}: ${issue.message}`);
+  return [...(missing.length > 0 ? [`missing ${missing.join(', ')}`] : []), ...invalid].join('; ');
 }
 
 /** The entities by `SourceRecord.entity` (a Map: a record's entity must not reach prototype keys). */
