@@ -97,7 +97,7 @@ function initial(s: string): string[] {
       updated_at TIMESTAMPTZ NOT NULL,
       PRIMARY KEY (sync_id, record_key)
     )`,
-    `CREATE INDEX record_states_sync_status ON ${s}.record_states (sync_id, status, record_key)`,
+    `CREATE INDEX record_states_sync_status ON ${s}.record_states (sync_id, status)`,
     `CREATE TABLE ${s}.api_calls (
       id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       sync_id ${runRef},

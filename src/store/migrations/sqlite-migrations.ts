@@ -96,8 +96,8 @@ const INITIAL: readonly string[] = [
     updated_at TEXT NOT NULL,
     PRIMARY KEY (sync_id, record_key)
   ) WITHOUT ROWID`,
-  // record_key last so "the first 50 failed records" reads in order without sorting.
-  'CREATE INDEX record_states_sync_status ON record_states (sync_id, status, record_key)',
+  // Serves countRecordStates (covering) and listing by status; failed records are few to sort.
+  'CREATE INDEX record_states_sync_status ON record_states (sync_id, status)',
   `CREATE TABLE api_calls (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,

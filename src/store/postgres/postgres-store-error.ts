@@ -8,8 +8,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTF
 /**
  * Maps a `pg` failure to a `SyncError`, keeping the driver error as `cause`. By SQLSTATE class
  * (https://www.postgresql.org/docs/current/errcodes-appendix.html): 23 integrity constraint
- * violation → CONFLICT, 08 connection exception → NETWORK_ERROR, 57014 statement timeout →
- * TIMEOUT; anything else is INTERNAL.
+ * violation → CONFLICT, 22 data exception (e.g. a malformed timestamp) → VALIDATION_ERROR,
+ * 08 connection exception → NETWORK_ERROR, 57014 statement timeout → TIMEOUT; else INTERNAL.
  */
 export function postgresStoreError(error: unknown, operation: string): SyncError {
   if (error instanceof SyncError) return error;
@@ -23,6 +23,7 @@ function categoryOf(error: unknown): ErrorCategory {
   if (error instanceof pg.DatabaseError) {
     const code = error.code ?? '';
     if (code.startsWith('23')) return 'CONFLICT';
+    if (code.startsWith('22')) return 'VALIDATION_ERROR';
     if (code.startsWith('08')) return 'NETWORK_ERROR';
     if (code === '57014') return 'TIMEOUT';
     return 'INTERNAL';
