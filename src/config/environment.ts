@@ -9,6 +9,11 @@ import {
 /** Process-wide settings from the environment (the standard OTEL_* variables and SYNCSCOPE_*). */
 export interface EnvironmentSettings {
   serviceName: string;
+  /**
+   * `SYNCSCOPE_TELEMETRY=off`: no tracing SDK and only error events, for measuring what telemetry
+   * costs. Metrics stay (they are in-memory counters).
+   */
+  telemetryEnabled: boolean;
   logLevel: LogLevel;
   componentLevels: Partial<Record<LogComponent, LogLevel>>;
   /** OTLP/HTTP URL for spans (`.../v1/traces`); undefined = export nothing. */
@@ -56,6 +61,7 @@ export function readEnvironment(env: Env = process.env, overrides: { logLevel?: 
   }
   return {
     serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? 'syncscope',
+    telemetryEnabled: nonEmpty(env.SYNCSCOPE_TELEMETRY) !== 'off',
     logLevel: level,
     componentLevels,
     otlpTracesUrl: signalUrl(env, 'traces'),

@@ -120,3 +120,8 @@ export function startTracing(options: TracingOptions): TracingHandle {
     },
   };
 }
+
+/** No SDK: the API's no-op tracer (spans cost nothing and record nothing). */
+export function disabledTracing(): TracingHandle {
+  return { tracer: trace.getTracer(TRACER_NAME), shutdown: async () => ({ ok: true }) };
+}

@@ -9,7 +9,7 @@ import { closeLogger, createLogger, type LogFormat } from '../telemetry/logger.j
 import { createLogShipping } from '../telemetry/log-shipping.js';
 import { createSyncMetrics, type SyncMetrics } from '../telemetry/metrics.js';
 import type { Redactor } from '../telemetry/redaction.js';
-import { startTracing, type TracingHandle } from '../telemetry/tracing.js';
+import { disabledTracing, startTracing, type TracingHandle } from '../telemetry/tracing.js';
 
 export const VERSION = '0.1.0';
 
@@ -37,7 +37,7 @@ export class Runtime {
   private constructor(readonly options: RuntimeOptions) {
     const { env } = options;
     this.metrics = createSyncMetrics();
-    this.policy = new LogLevelPolicy(env.logLevel, env.componentLevels);
+    this.policy = env.telemetryEnabled ? new LogLevelPolicy(env.logLevel, env.componentLevels) : new LogLevelPolicy('error');
     const onExportFailure = (signal: 'traces' | 'logs') => this.metrics.telemetryExportFailures.inc({ signal });
     const shipping = createLogShipping({
       logsUrl: env.otlpLogsUrl,
@@ -45,7 +45,7 @@ export class Runtime {
       processors: options.logRecordProcessors,
       onExportFailure: () => onExportFailure('logs'),
     });
-    this.tracing = startTracing({
+    this.tracing = env.telemetryEnabled ? startTracing({
       serviceName: env.serviceName,
       serviceVersion: VERSION,
       tracesUrl: env.otlpTracesUrl,
@@ -53,7 +53,7 @@ export class Runtime {
       spanProcessors: options.spanProcessors,
       logRecordProcessors: shipping.processors,
       onExportFailure: () => onExportFailure('traces'),
-    });
+    }) : disabledTracing();
     const transports: TransportStream[] = shipping.transport ? [shipping.transport] : [];
     this.logger = createLogger({
       format: options.logFormat,

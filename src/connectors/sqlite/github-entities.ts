@@ -90,26 +90,33 @@ function describeIssues(error: z.ZodError): string {
   return [...(missing.length > 0 ? [`missing ${missing.join(', ')}`] : []), ...invalid].join('; ');
 }
 
+/** Also written from a repo partition's metadata (`Destination.preparePartition`). */
+export const REPOSITORY_ENTITY = spec(
+  'repositories',
+  ['github_id', 'full_name', 'name', 'owner', 'private', 'default_branch', 'html_url', 'created_at', 'updated_at'],
+  repository,
+  (r) => [r.id, r.full_name, r.name, r.owner.login, r.private ? 1 : 0, r.default_branch, r.html_url, r.created_at, r.updated_at],
+);
+
+const PULL_REQUEST_ENTITY = spec(
+  'pull_requests',
+  ['github_id', 'repo_full_name', 'number', 'title', 'state', 'draft', 'author', 'created_at', 'updated_at',
+    'closed_at', 'merged_at', 'head_ref', 'base_ref', 'html_url'],
+  pullRequest,
+  (p) => [p.id, p.repo_full_name, p.number, p.title, p.state, p.draft ? 1 : 0, p.user?.login ?? null, p.created_at,
+    p.updated_at, p.closed_at, p.merged_at, p.head.ref, p.base.ref, p.html_url],
+);
+
+const REVIEW_ENTITY = spec(
+  'reviews',
+  ['github_id', 'pull_request_github_id', 'repo_full_name', 'pr_number', 'reviewer', 'state', 'submitted_at'],
+  review,
+  (r) => [r.id, r.pull_request_id, r.repo_full_name, r.pr_number, r.user?.login ?? null, r.state, r.submitted_at],
+);
+
 /** The entities by `SourceRecord.entity` (a Map: a record's entity must not reach prototype keys). */
 export const GITHUB_ENTITIES: ReadonlyMap<string, EntitySpec> = new Map([
-  ['repository', spec(
-    'repositories',
-    ['github_id', 'full_name', 'name', 'owner', 'private', 'default_branch', 'html_url', 'created_at', 'updated_at'],
-    repository,
-    (r) => [r.id, r.full_name, r.name, r.owner.login, r.private ? 1 : 0, r.default_branch, r.html_url, r.created_at, r.updated_at],
-  )],
-  ['pull_request', spec(
-    'pull_requests',
-    ['github_id', 'repo_full_name', 'number', 'title', 'state', 'draft', 'author', 'created_at', 'updated_at',
-      'closed_at', 'merged_at', 'head_ref', 'base_ref', 'html_url'],
-    pullRequest,
-    (p) => [p.id, p.repo_full_name, p.number, p.title, p.state, p.draft ? 1 : 0, p.user?.login ?? null, p.created_at,
-      p.updated_at, p.closed_at, p.merged_at, p.head.ref, p.base.ref, p.html_url],
-  )],
-  ['review', spec(
-    'reviews',
-    ['github_id', 'pull_request_github_id', 'repo_full_name', 'pr_number', 'reviewer', 'state', 'submitted_at'],
-    review,
-    (r) => [r.id, r.pull_request_id, r.repo_full_name, r.pr_number, r.user?.login ?? null, r.state, r.submitted_at],
-  )],
+  ['repository', REPOSITORY_ENTITY],
+  ['pull_request', PULL_REQUEST_ENTITY],
+  ['review', REVIEW_ENTITY],
 ]);

@@ -7,7 +7,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Destination } from '../../ports/destination.js';
 import type { Partition, RecordFailure, SourceRecord, WriteResult } from '../../ports/records.js';
 import { migrateDestination } from './destination-migrations.js';
-import { GITHUB_ENTITIES } from './github-entities.js';
+import { GITHUB_ENTITIES, REPOSITORY_ENTITY } from './github-entities.js';
 import type { Cell, EntitySpec } from './github-entities.js';
 
 export interface SqliteDestinationOptions {
@@ -36,7 +36,8 @@ interface ValidRecord {
 
 /**
  * Writes GitHub repositories, pull requests and reviews into a SQLite file, upserting by GitHub
- * id so a batch replayed after a crash creates nothing twice. Each batch is one transaction;
+ * id so a batch replayed after a crash creates nothing twice. Repositories come either as
+ * `repository` records or from a repo partition's metadata (`preparePartition`). Each batch is one transaction;
  * a record that fails validation or a constraint is returned in `failures` and the rest is
  * written.
  */
@@ -57,6 +58,23 @@ export class SqliteDestination implements Destination {
       migrateDestination(this.db);
     } catch (error) {
       throw destinationError(error, `opening ${options.path}`);
+    }
+  }
+
+  /**
+   * Stores a repo partition's repository (the GitHub repository object the source put in
+   * `metadata`). A repository that cannot be stored fails the partition rather than vanishing.
+   */
+  async preparePartition(partition: Partition): Promise<void> {
+    if (partition.kind !== 'repo' || partition.metadata === undefined) return;
+    const parsed = REPOSITORY_ENTITY.toRow(partition.metadata);
+    if (!parsed.ok) {
+      throw new SyncError('VALIDATION_ERROR', `sqlite destination: repository ${partition.key} is invalid: ${parsed.issues}`);
+    }
+    try {
+      this.statement(upsertSql(REPOSITORY_ENTITY)).run(...parsed.row, new Date(this.clock.now()).toISOString());
+    } catch (error) {
+      throw destinationError(error, `storing repository ${partition.key}`);
     }
   }
 

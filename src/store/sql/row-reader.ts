@@ -100,7 +100,7 @@ export class RowReader {
 
   private unexpected(column: string, expected: string): SyncError {
     const actual = this.row[column];
-    const shown = actual === undefined ? 'nothing' : JSON.stringify(actual)?.slice(0, 60) ?? String(actual);
+    const shown = typeof actual === 'string' ? JSON.stringify(actual.slice(0, 60)) : String(actual);
     return new SyncError('INTERNAL', `run store: ${this.table}.${column} should be ${expected}, got ${shown}`);
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteDestination } from '../../../src/connectors/sqlite/sqlite-destination.js';
+import { SyncError } from '../../../src/errors/sync-error.js';
 import type { Partition } from '../../../src/ports/records.js';
 import { pullRequestRecord, repositoryRecord, reviewRecord, without } from './github-fixtures.js';
 
@@ -154,6 +155,25 @@ describe('SqliteDestination', () => {
     expect(result.failures[0]).toMatchObject({ key: 'octo/api#1-reused', category: 'CONFLICT' });
     expect(destination.counts().pullRequests).toBe(2);
     expect(destination.duplicatePullRequests()).toBe(0);
+  });
+
+  it('stores a repo partition\'s repository from its metadata, once however often it is prepared', async () => {
+    const { destination, path } = open();
+    const metadata = repositoryRecord(101, 'api').data;
+    await destination.preparePartition({ ...partition, metadata });
+    await destination.preparePartition({ ...partition, metadata: { ...metadata, default_branch: 'trunk' } });
+    await destination.preparePartition(partition);
+    await destination.preparePartition({ key: 'PELOTON', kind: 'customer', metadata: { id: 7 } });
+    expect(destination.counts()).toEqual({ repositories: 1, pullRequests: 0, reviews: 0 });
+    expect(query(path, 'SELECT full_name, default_branch FROM repositories')).toEqual([{ full_name: 'octo/api', default_branch: 'trunk' }]);
+  });
+
+  it('fails preparing a partition whose repository metadata is invalid, as VALIDATION_ERROR', async () => {
+    const { destination } = open();
+    const metadata = without(repositoryRecord(101, 'api'), 'full_name').data;
+    const error = await destination.preparePartition({ ...partition, metadata }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error).toMatchObject({ category: 'VALIDATION_ERROR', message: 'sqlite destination: repository octo/api is invalid: missing full_name' });
   });
 
   it('keeps its rows and migrates once when the file is opened again', async () => {

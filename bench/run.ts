@@ -1,0 +1,34 @@
+/**
+ * `npm run bench [-- case ...]`: runs the benchmark cases (all by default), prints a table of
+ * ratios with their targets and writes bench/results.json. Not part of `npm test`.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { budgetUtilisation } from './cases/budget-utilisation.js';
+import { renderFigures, type BenchFigure } from './lib/report.js';
+
+const CASES: Record<string, () => Promise<BenchFigure[]>> = {
+  budget: budgetUtilisation,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const selected = wanted.length ? wanted : Object.keys(CASES);
+const unknown = selected.filter((name) => !CASES[name]);
+if (unknown.length) {
+  process.stderr.write(`unknown bench case(s): ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}\n`);
+  process.exit(2);
+}
+
+const figures: BenchFigure[] = [];
+const startedAt = new Date().toISOString();
+for (const name of selected) {
+  const t0 = performance.now();
+  process.stderr.write(`▶ ${name} ...\n`);
+  const caseFigures = await CASES[name]!();
+  figures.push(...caseFigures);
+  process.stderr.write(`✔ ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n${renderFigures(caseFigures)}\n\n`);
+}
+process.stdout.write(`\nSyncscope benchmarks, ${startedAt}, Node ${process.version}, ${selected.join(', ')}\n${renderFigures(figures)}\n`);
+const notes = figures.filter((f) => f.note).map((f) => `  ${f.case} · ${f.metric}: ${f.note}`);
+if (notes.length) process.stdout.write(`\n${notes.join('\n')}\n`);
+writeFileSync(resolve(import.meta.dirname, 'results.json'), `${JSON.stringify({ startedAt, node: process.version, cases: selected, figures }, null, 2)}\n`);

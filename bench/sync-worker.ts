@@ -1,0 +1,80 @@
+/**
+ * One measured sync in its own process, so each variant (telemetry on/off, ...) starts from a
+ * clean heap and its own OpenTelemetry SDK. Telemetry is set through the environment, as a user
+ * would. Prints one JSON line with the measurements.
+ */
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { readEnvironment } from '../src/config/environment.js';
+import { parsePipelineConfig } from '../src/config/load-config.js';
+import { openRunStore } from '../src/store/open-run-store.js';
+import { Runtime } from '../src/wiring/runtime.js';
+import { runSync } from '../src/wiring/run-sync.js';
+
+export interface WorkerArgs {
+  baseUrl: string;
+  org: string;
+  token?: string;
+  dir: string;
+  perPage: number;
+  batchSize: number;
+  partitionConcurrency: number;
+  maxConcurrentRequests: number;
+  execute: boolean;
+  auditBodies: 'all' | 'errors' | 'none';
+  maxPerEndpointPerMinute?: number;
+  /** Epoch ms to start the sync at (e.g. a rate-limit window boundary). */
+  startAt?: number;
+  logFile?: string;
+}
+
+export interface WorkerResult {
+  elapsedMs: number;
+  status: string;
+  records: number;
+  requests: number;
+  retries: number;
+  rejections: number;
+  maxRssMb: number;
+  exportFailures: number;
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
+const logStream = createWriteStream(args.logFile ?? '/dev/null');
+const runtime = Runtime.start({ env: readEnvironment(), logFormat: 'json', logStream });
+const store = await openRunStore({ kind: 'sqlite', path: join(args.dir, 'store.db') });
+const config = parsePipelineConfig({
+  pipeline: { name: 'bench' },
+  source: { type: 'github', base_url: args.baseUrl, org: args.org, per_page: args.perPage },
+  destination: { type: 'sqlite', path: join(args.dir, 'github.db') },
+  options: { batch_size: args.batchSize, partition_concurrency: args.partitionConcurrency },
+  api: {
+    max_concurrent_per_token: args.maxConcurrentRequests,
+    request_timeout_ms: 15_000,
+    max_attempts: 6,
+    reset_margin_ms: 20,
+    pace_below_share: 0.1,
+    max_requests_per_minute_per_endpoint: args.maxPerEndpointPerMinute ?? 800,
+  },
+  audit: { bodies: args.auditBodies, max_body_bytes: 65_536, secret_keys: ['token', 'password', 'secret', 'api_key'] },
+});
+
+if (args.startAt) await new Promise((r) => setTimeout(r, Math.max(0, args.startAt! - Date.now())));
+const started = performance.now();
+const run = await runSync(runtime, { config, store, token: args.token, execute: args.execute });
+const elapsedMs = performance.now() - started;
+const exportFailures = (await runtime.metrics.telemetryExportFailures.get()).values.reduce((sum, v) => sum + v.value, 0);
+await runtime.shutdown(3000);
+await store.close();
+logStream.end();
+const result: WorkerResult = {
+  elapsedMs,
+  status: run.status,
+  records: run.records.synced + run.records.skipped,
+  requests: run.api.requests,
+  retries: run.api.retries,
+  rejections: run.api.rateLimitRejections,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+  exportFailures,
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);
