@@ -136,6 +136,22 @@ export interface ApiCallRow {
   startedAt: string;
 }
 
+/** API calls of a sync grouped by connector and rate-limit resource: the quota it spent. */
+export interface ApiUsageRow {
+  connector: string;
+  resource: string | null;
+  calls: number;
+  errors: number;
+  /** Points spent: 1 per REST call, the reported cost per GraphQL call. */
+  cost: number;
+  totalDurationMs: number;
+}
+
+export interface FailureCategoryRow {
+  category: ErrorCategory;
+  count: number;
+}
+
 export interface RunFilter {
   status?: RunStatus;
   pipeline?: string;
@@ -206,10 +222,14 @@ export interface RunStore {
   /** Appends API call audit rows. */
   recordApiCalls(calls: ApiCallRow[]): Promise<void>;
   listApiCalls(syncId: string, query?: ApiCallQuery): Promise<ApiCallRow[]>;
+  /** API calls aggregated per connector and resource (no bodies loaded). */
+  apiUsage(syncId: string): Promise<ApiUsageRow[]>;
 
   listRecordStates(syncId: string, query?: RecordStateQuery): Promise<RecordStateRow[]>;
   /** Counts of the sync's record states by status (zeros included). */
   countRecordStates(syncId: string): Promise<RecordCounts>;
+  /** Failed records of the sync counted by error category, most frequent first. */
+  failuresByCategory(syncId: string): Promise<FailureCategoryRow[]>;
 
   /** Checkpoint cursor per partition key (`null`: partition finished). */
   getCheckpoints(syncId: string): Promise<Map<string, string | null>>;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe } from 'vitest';
+import { describeAggregatesContract } from './run-store-aggregates.contract.js';
 import { describeAuditContract } from './run-store-audit.contract.js';
 import { describeBatchContract } from './run-store-batches.contract.js';
 import { describeLifecycleContract } from './run-store-lifecycle.contract.js';
@@ -36,5 +37,6 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
     describeBatchContract(context);
     describeAuditContract(context);
     describeLifecycleContract(context);
+    describeAggregatesContract(context);
   });
 }

@@ -1,5 +1,8 @@
+import type { ErrorCategory } from '../../errors/sync-error.js';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
+  ApiUsageRow,
+  FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, PartitionRow, RecordCounts, RecordStateQuery,
   RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
 } from '../../ports/run-store.js';
@@ -138,6 +141,30 @@ export class InMemoryRunStore implements RunStore {
     const counts = zeroCounts();
     for (const state of this.rowsOf(syncId)?.records.values() ?? []) counts[state.status] += 1;
     return counts;
+  }
+
+  async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
+    const groups = new Map<string, ApiUsageRow>();
+    for (const { row } of this.rowsOf(syncId)?.apiCalls ?? []) {
+      const key = `${row.connector}\u0000${row.resource ?? ''}`;
+      const usage = groups.get(key) ?? { connector: row.connector, resource: row.resource, calls: 0, errors: 0, cost: 0, totalDurationMs: 0 };
+      usage.calls += 1;
+      usage.errors += row.errorCategory === null ? 0 : 1;
+      usage.cost += row.cost ?? 0;
+      usage.totalDurationMs += row.durationMs;
+      groups.set(key, usage);
+    }
+    return [...groups.values()].sort(byKeys((u) => [u.connector, u.resource ?? '']));
+  }
+
+  async failuresByCategory(syncId: string): Promise<FailureCategoryRow[]> {
+    const counts = new Map<ErrorCategory, number>();
+    for (const state of this.rowsOf(syncId)?.records.values() ?? []) {
+      if (state.status !== 'failed') continue;
+      const category = state.errorCategory ?? 'INTERNAL';
+      counts.set(category, (counts.get(category) ?? 0) + 1);
+    }
+    return [...counts.entries()].map(([category, count]) => ({ category, count })).sort(byKeys((f) => [-f.count, f.category]));
   }
 
   async getCheckpoints(syncId: string): Promise<Map<string, string | null>> {

@@ -2,6 +2,8 @@ import pg from 'pg';
 import type { PoolClient, QueryResult } from 'pg';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
+  ApiUsageRow,
+  FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, PartitionRow, RecordCounts, RecordStateQuery,
   RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
 } from '../../ports/run-store.js';
@@ -9,7 +11,7 @@ import { migratePostgres } from '../migrations/postgres-migrator.js';
 import { postgresMigrations } from '../migrations/postgres-migrations.js';
 import { zeroCounts } from '../query-limits.js';
 import { BATCH_COLUMNS, RECORD_STATUSES, batchColumns, readApiCall, readBatch, readRecordState } from '../sql/record-tables.js';
-import { RowReader } from '../sql/row-reader.js';
+import { readApiUsage, readFailureCategory, RowReader } from '../sql/row-reader.js';
 import type { SqlRow } from '../sql/row-reader.js';
 import { RunStoreSql } from '../sql/run-store-sql.js';
 import {
@@ -159,6 +161,14 @@ export class PostgresRunStore implements RunStore {
       counts[r.oneOf('status', RECORD_STATUSES)] = r.number('n');
     }
     return counts;
+  }
+
+  async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
+    return (await this.rows('apiUsage', { text: this.sql.apiUsage, values: [syncId] })).map(readApiUsage);
+  }
+
+  async failuresByCategory(syncId: string): Promise<FailureCategoryRow[]> {
+    return (await this.rows('failuresByCategory', { text: this.sql.failuresByCategory, values: [syncId] })).map(readFailureCategory);
   }
 
   async getCheckpoints(syncId: string): Promise<Map<string, string | null>> {

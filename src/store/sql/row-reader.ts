@@ -1,5 +1,6 @@
 import { ERROR_CATEGORIES, SyncError } from '../../errors/sync-error.js';
 import type { ErrorCategory } from '../../errors/sync-error.js';
+import type { ApiUsageRow, FailureCategoryRow } from '../../ports/run-store.js';
 
 /** A row as a database driver returns it: column name → driver value. */
 export type SqlRow = Record<string, unknown>;
@@ -103,4 +104,21 @@ export class RowReader {
     const shown = typeof actual === 'string' ? JSON.stringify(actual.slice(0, 60)) : String(actual);
     return new SyncError('INTERNAL', `run store: ${this.table}.${column} should be ${expected}, got ${shown}`);
   }
+}
+
+export function readApiUsage(row: SqlRow): ApiUsageRow {
+  const r = new RowReader(row, 'api_calls');
+  return {
+    connector: r.string('connector'),
+    resource: r.nullableString('resource'),
+    calls: r.number('calls'),
+    errors: r.number('errors'),
+    cost: r.number('cost'),
+    totalDurationMs: r.number('total_duration_ms'),
+  };
+}
+
+export function readFailureCategory(row: SqlRow): FailureCategoryRow {
+  const r = new RowReader(row, 'record_states');
+  return { category: r.oneOf('category', ERROR_CATEGORIES), count: r.number('n') };
 }

@@ -32,6 +32,10 @@ export class RunStoreSql {
   readonly listBatches: string;
   readonly upsertRecordState: string;
   readonly countRecordStates: string;
+  /** Binds: sync ID. API calls per connector and resource. */
+  readonly apiUsage: string;
+  /** Binds: sync ID. Failed records per error category, most frequent first. */
+  readonly failuresByCategory: string;
   readonly insertApiCall: string;
   /** Binds: sync ID, partition key, cursor, updated at. */
   readonly upsertCheckpoint: string;
@@ -58,6 +62,13 @@ export class RunStoreSql {
     this.listBatches = `SELECT * FROM ${table('batches')} WHERE sync_id = ? ORDER BY ${ORDER.batches}`;
     this.upsertRecordState = insertSql(table('record_states'), RECORD_STATE_COLUMNS, ['sync_id', 'record_key']);
     this.countRecordStates = `SELECT status, COUNT(*) AS n FROM ${table('record_states')} WHERE sync_id = ? GROUP BY status`;
+    this.apiUsage = `SELECT connector, resource, COUNT(*) AS calls,
+        SUM(CASE WHEN error_category IS NULL THEN 0 ELSE 1 END) AS errors,
+        COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(duration_ms), 0) AS total_duration_ms
+      FROM ${table('api_calls')} WHERE sync_id = ? GROUP BY connector, resource ORDER BY connector, resource`;
+    this.failuresByCategory = `SELECT COALESCE(error_category, 'INTERNAL') AS category, COUNT(*) AS n
+      FROM ${table('record_states')} WHERE sync_id = ? AND status = 'failed'
+      GROUP BY COALESCE(error_category, 'INTERNAL') ORDER BY n DESC, category`;
     this.insertApiCall = insertSql(table('api_calls'), API_CALL_COLUMNS);
     this.upsertCheckpoint = insertSql(
       table('checkpoints'),

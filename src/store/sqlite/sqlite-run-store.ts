@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
+  ApiUsageRow,
+  FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, PartitionRow, RecordCounts, RecordStateQuery,
   RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
 } from '../../ports/run-store.js';
@@ -13,7 +15,7 @@ import {
   API_CALL_COLUMNS, BATCH_COLUMNS, RECORD_STATE_COLUMNS, RECORD_STATUSES, apiCallColumns, batchColumns,
   readApiCall, readBatch, readRecordState, recordStateColumns,
 } from '../sql/record-tables.js';
-import { RowReader } from '../sql/row-reader.js';
+import { readApiUsage, readFailureCategory, RowReader } from '../sql/row-reader.js';
 import type { SqlRow, SqlValue } from '../sql/row-reader.js';
 import { RunStoreSql } from '../sql/run-store-sql.js';
 import type { Query } from '../sql/run-store-sql.js';
@@ -160,6 +162,14 @@ export class SqliteRunStore implements RunStore {
       }
       return counts;
     });
+  }
+
+  async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
+    return this.guard('apiUsage', () => this.all({ text: SQL.apiUsage, values: [syncId] }).map(readApiUsage));
+  }
+
+  async failuresByCategory(syncId: string): Promise<FailureCategoryRow[]> {
+    return this.guard('failuresByCategory', () => this.all({ text: SQL.failuresByCategory, values: [syncId] }).map(readFailureCategory));
   }
 
   async getCheckpoints(syncId: string): Promise<Map<string, string | null>> {
