@@ -18,7 +18,11 @@ export function formatIssues(issues: z.core.$ZodIssue[]): string {
     .map((issue) => {
       const key = issue.path.map(String).join('.') || '(root)';
       const detail =
-        issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+        issue.code === 'unrecognized_keys'
+          ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+          : issue.code === 'invalid_type' && issue.message.endsWith('received undefined')
+            ? `required (expected ${issue.expected})`
+            : issue.message;
       return `  - ${key}: ${detail}`;
     })
     .join('\n');
