@@ -48,12 +48,12 @@ describe('alert rules', () => {
     expect(rule.annotations?.runbook_url).toBe(`README.md#runbook-${name.toLowerCase()}`);
   });
 
-  it('have a runbook section per alert in docs/observability.md, whose anchor is the runbook_url', () => {
-    const doc = readText(STACK_PATHS.observabilityDoc);
-    const headings = [...doc.matchAll(/^### (.+)$/gm)].map((match) => (match[1] ?? '').trim());
+  it('have a runbook section per alert in the README, whose anchor is the runbook_url', () => {
+    const doc = readText(STACK_PATHS.readme);
+    const headings = [...doc.matchAll(/^#{2,6} (.+)$/gm)].map((match) => (match[1] ?? '').trim());
     for (const { alert } of alerts) {
       const heading = `Runbook: ${alert}`;
-      expect(headings, `missing "### ${heading}"`).toContain(heading);
+      expect(headings, `missing "#### ${heading}"`).toContain(heading);
       expect(githubAnchor(heading)).toBe(`runbook-${alert.toLowerCase()}`);
     }
   });

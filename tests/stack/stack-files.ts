@@ -14,6 +14,7 @@ export const STACK_PATHS = {
   datasources: 'grafana/provisioning/datasources/datasources.yaml',
   dashboardsDir: 'grafana/dashboards',
   observabilityDoc: 'docs/observability.md',
+  readme: 'README.md',
 } as const;
 
 export function repoPath(relative: string): string {
