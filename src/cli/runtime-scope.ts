@@ -5,6 +5,7 @@ import { writeTelemetryFlushFailed } from '../telemetry/events.js';
 import { renderPrometheusText } from '../telemetry/metrics.js';
 import type { LogFormat } from '../telemetry/logger.js';
 import { Runtime } from '../wiring/runtime.js';
+import { TerminalProgressBar } from './output/progress-bar.js';
 import { UsageError } from '../errors/sync-error.js';
 
 /** Options every command that runs a sync shares. */
@@ -26,13 +27,19 @@ function logFormatOf(option: string | undefined): LogFormat {
  * telemetry, whatever the command's outcome. Returns the command's exit code.
  */
 export async function withRuntime(options: OutputOptions, command: (runtime: Runtime) => Promise<number>): Promise<number> {
+  const logFormat = logFormatOf(options.logFormat);
+  // A bar only where a person watches: a terminal with readable logs, not JSON for machines.
+  const bar = process.stderr.isTTY && logFormat === 'text' ? new TerminalProgressBar(process.stderr) : undefined;
   const runtime = Runtime.start({
     env: readEnvironment(process.env, { logLevel: options.logLevel }),
-    logFormat: logFormatOf(options.logFormat),
+    logFormat,
+    logStream: bar?.logStream(),
+    onProgress: bar ? (progress) => bar.update(progress) : undefined,
   });
   try {
     return await command(runtime);
   } finally {
+    bar?.finish();
     if (options.metricsFile) {
       await mkdir(dirname(options.metricsFile), { recursive: true });
       await writeFile(options.metricsFile, await renderPrometheusText(runtime.metrics));

@@ -21,6 +21,8 @@ export interface PartitionRunnerDeps {
   signal?: AbortSignal;
   /** Records read but not yet committed, so an interrupted run can report them `pending`. */
   onUncommitted?: (delta: number) => void;
+  /** A batch committed: its records reached a final state. */
+  onBatch?: (records: number, failed: number) => void;
 }
 
 /**
@@ -116,6 +118,7 @@ async function writePage(
       ...(isLast ? { checkpoint: nextCursor } : {}),
     });
     deps.onUncommitted?.(-batch.length);
+    deps.onBatch?.(outcome.synced + outcome.failed + outcome.skipped, outcome.failed);
     row.batchesTotal += 1;
     if (outcome.failed > 0) row.batchesFailed += 1;
     row.records.synced += outcome.synced;

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { Partition } from '../ports/records.js';
 import type { PartitionRow, RunRow, RunStatus, RunStore } from '../ports/run-store.js';
+import type { ProgressListener } from '../ports/progress.js';
 import type { Source } from '../ports/source.js';
 import { ATTR, SPAN } from '../telemetry/names.js';
 import { markSpanError, type RunTelemetry } from '../telemetry/run-telemetry.js';
@@ -30,6 +31,8 @@ export interface RunPipelineInput {
   retryOf?: string;
   /** Aborted on SIGINT/SIGTERM: no new work starts, in-flight batches finish. */
   signal?: AbortSignal;
+  /** Told as partitions finish and batches commit (a terminal progress bar listens here). */
+  onProgress?: ProgressListener;
 }
 
 /**
@@ -130,14 +133,39 @@ async function syncPartitions(input: RunPipelineInput, partitions: Partition[], 
     }
   }
   const writer = new BatchWriter(input.destination, store, input.telemetry, input.options, input.clock);
-  const deps = { ...input, writer, onUncommitted };
+  const isDone = (row: PartitionRow) => row.status === 'succeeded' || row.status === 'failed';
+  const progress = {
+    partitionsTotal: partitions.length,
+    partitionsDone: partitions.filter((p) => { const row = known.get(p.key); return row !== undefined && isDone(row); }).length,
+    recordsDone: 0,
+    recordsFailed: 0,
+  };
+  for (const row of known.values()) {
+    progress.recordsDone += row.records.synced + row.records.failed + row.records.skipped;
+    progress.recordsFailed += row.records.failed;
+  }
+  const report = () => input.onProgress?.({ ...progress });
+  report();
+  const deps = {
+    ...input,
+    writer,
+    onUncommitted,
+    onBatch: (records: number, failed: number) => {
+      progress.recordsDone += records;
+      progress.recordsFailed += failed;
+      report();
+    },
+  };
   await mapWithConcurrency(partitions, input.options.partitionConcurrency, async (partition) => {
     const previous = known.get(partition.key);
-    if (!previous || previous.status === 'succeeded' || previous.status === 'failed') return;
+    if (!previous || isDone(previous)) return;
     if (input.signal?.aborted) return;
     const cursor = checkpoints.get(partition.key);
-    await runPartition(deps, partition, previous, cursor ?? undefined);
+    const row = await runPartition(deps, partition, previous, cursor ?? undefined);
+    if (isDone(row)) progress.partitionsDone += 1;
+    report();
   });
+  input.onProgress?.({ ...progress, finished: true });
 }
 
 function pendingPartition(syncId: string, partition: Partition): PartitionRow {

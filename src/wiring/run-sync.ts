@@ -102,6 +102,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<R
       telemetry,
       clock,
       signal: request.signal,
+      onProgress: runtime.onProgress,
       resume: Boolean(request.resume),
       retryOf: request.retryFailed,
       options: {

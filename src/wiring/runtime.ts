@@ -3,6 +3,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type winston from 'winston';
 import type TransportStream from 'winston-transport';
 import type { EnvironmentSettings } from '../config/environment.js';
+import type { ProgressListener } from '../ports/progress.js';
 import { RunEvents } from '../telemetry/events.js';
 import { LogLevelPolicy } from '../telemetry/log-levels.js';
 import { closeLogger, createLogger, type LogFormat } from '../telemetry/logger.js';
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   spanProcessors?: SpanProcessor[];
   /** Tests: log processors instead of the OTLP log exporter. */
   logRecordProcessors?: LogRecordProcessor[];
+  /** Told about every run's progress (the CLI's terminal progress bar). */
+  onProgress?: ProgressListener;
 }
 
 /**
@@ -70,6 +73,10 @@ export class Runtime {
 
   get tracer() {
     return this.tracing.tracer;
+  }
+
+  get onProgress(): ProgressListener | undefined {
+    return this.options.onProgress;
   }
 
   eventsFor(syncId: string, pipeline: string, redactor: Redactor): RunEvents {
