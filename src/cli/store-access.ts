@@ -11,10 +11,15 @@ export function openStoreFor(store: PipelineConfig['store']): Promise<RunStore> 
     : openRunStore({ kind: 'postgres', url: store.url, schema: store.schema });
 }
 
-/** For read-only commands (`runs`, `show`): `--store` is a SQLite path or a postgres:// URL. */
+/**
+ * For read-only commands (`runs`, `show`, ...): `--store` is a SQLite path or a postgres:// URL,
+ * whose `?schema=` (default `syncscope`, as in pipeline configs) names the run store's schema.
+ */
 export function openStoreAt(location: string | undefined): Promise<RunStore> {
   const target = location ?? DEFAULT_STORE_PATH;
-  return /^postgres(ql)?:\/\//.test(target)
-    ? openRunStore({ kind: 'postgres', url: target })
-    : openRunStore({ kind: 'sqlite', path: target });
+  if (!/^postgres(ql)?:\/\//.test(target)) return openRunStore({ kind: 'sqlite', path: target });
+  const url = new URL(target);
+  const schema = url.searchParams.get('schema') ?? 'syncscope';
+  url.searchParams.delete('schema');
+  return openRunStore({ kind: 'postgres', url: url.toString(), schema });
 }
