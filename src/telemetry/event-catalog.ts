@@ -34,6 +34,11 @@ export const EVENTS = {
   dbWrite: { name: 'sync.db.write', level: 'debug', when: 'a batch was written to the destination' },
   recordFailed: { name: 'sync.record.failed', level: 'warn', when: 'a record failed' },
   reportWritten: { name: 'sync.report.written', level: 'info', when: 'a report file was written' },
+  auditWriteFailed: {
+    name: 'sync.audit.write_failed',
+    level: 'warn',
+    when: 'API call audit rows could not be stored (kept for the next try, or dropped past a bound); the sync goes on',
+  },
   telemetryFlushFailed: {
     name: 'sync.telemetry.flush_failed',
     level: 'warn',

@@ -60,6 +60,7 @@ export class RunEvents {
   dbWrite(f: EventFields) { this.emit(EVENTS.dbWrite, f); }
   recordFailed(f: EventFields) { this.emit(EVENTS.recordFailed, f); }
   reportWritten(f: EventFields) { this.emit(EVENTS.reportWritten, f); }
+  auditWriteFailed(f: EventFields) { this.emit(EVENTS.auditWriteFailed, f); }
 
   private emit(entry: CatalogEntry, fields: EventFields): void {
     if (!this.policy.enabled(componentOfEvent(entry.name), entry.level)) return;

@@ -13,6 +13,7 @@ import { SyncError, UsageError } from '../errors/sync-error.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { RunRow, RunStore } from '../ports/run-store.js';
+import { writeSyncReports } from '../reports/report-writer.js';
 import { Redactor } from '../telemetry/redaction.js';
 import { RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { Runtime } from './runtime.js';
@@ -34,8 +35,15 @@ export interface SyncRequest {
   clock?: Clock;
 }
 
-/** Wires one run: connectors, scheduler, telemetry and store, then the engine. */
-export async function runSync(runtime: Runtime, request: SyncRequest): Promise<RunRow> {
+/** The final run row, and the executive summary written for it (null if reports could not be written). */
+export type SyncedRun = RunRow & { reportPath: string | null };
+
+/**
+ * Wires one run: connectors, scheduler, telemetry and store, then the engine, then the report
+ * folder (phase `reporting`), which is written whatever the run's outcome: failed and interrupted
+ * runs are the ones an on-call reads reports of.
+ */
+export async function runSync(runtime: Runtime, request: SyncRequest): Promise<SyncedRun> {
   const { config, store } = request;
   const clock = request.clock ?? systemClock;
   if (request.resume) await assertResumable(store, request.resume);
@@ -55,10 +63,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<R
     events: runtime.eventsFor(syncId, config.pipeline.name, redactor),
     redactor,
     audit: new BufferedAuditSink(store, (error, dropped) =>
-      telemetry.events.pipelineFailed({
-        phase: 'audit',
-        message: `audit rows could not be stored (${dropped} dropped): ${String(error)}`,
-      }),
+      telemetry.events.auditWriteFailed({ dropped_rows: dropped, message: error instanceof Error ? error.message : String(error) }),
     ),
   });
   const scheduler = new BudgetScheduler({
@@ -92,8 +97,9 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<R
   const destination: Destination = request.execute
     ? new SqliteDestination({ path: config.destination.path })
     : dryRunDestination(config.destination.type);
+  let run: RunRow;
   try {
-    return await runPipeline({
+    run = await runPipeline({
       syncId,
       pipeline: config.pipeline.name,
       source,
@@ -124,6 +130,25 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<R
   } finally {
     await source.close();
     await destination.close();
+  }
+  return { ...run, reportPath: await writeReports(runtime, telemetry, store, config) };
+}
+
+/** A report that cannot be written is recorded, not thrown: the sync itself is done and stored. */
+async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, config: PipelineConfig): Promise<string | null> {
+  t.events.phaseChanged({ phase: 'reporting', previous_phase: 'finalizing' });
+  try {
+    const written = await writeSyncReports(store, t.syncId, {
+      reportsDir: config.reports.dir,
+      grafanaUrl: runtime.options.env.grafanaUrl,
+      serviceName: runtime.options.env.serviceName,
+      redact: (text) => t.redactor.text(text),
+      onWritten: ({ path, files }) => t.events.reportWritten(files === undefined ? { path } : { path, files }),
+    });
+    return written?.summaryMarkdown ?? null;
+  } catch (error) {
+    t.events.pipelineFailed({ phase: 'reporting', message: `reports could not be written: ${t.redactor.text(String(error))}` });
+    return null;
   }
 }
 
