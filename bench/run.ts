@@ -5,10 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
+import { reportsBench } from './cases/reports.js';
 import { renderFigures, type BenchFigure } from './lib/report.js';
 
 const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   budget: budgetUtilisation,
+  reports: reportsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

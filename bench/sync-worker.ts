@@ -36,6 +36,10 @@ export interface WorkerResult {
   retries: number;
   rejections: number;
   maxRssMb: number;
+  /** CPU time (user + system) of the worker during the sync, ms: steadier than wall time on a busy machine. */
+  cpuMs: number;
+  /** Wall time of `runtime.shutdown` (flushing spans and logs), ms. */
+  shutdownMs: number;
   exportFailures: number;
 }
 
@@ -61,10 +65,14 @@ const config = parsePipelineConfig({
 
 if (args.startAt) await new Promise((r) => setTimeout(r, Math.max(0, args.startAt! - Date.now())));
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 const run = await runSync(runtime, { config, store, token: args.token, execute: args.execute });
 const elapsedMs = performance.now() - started;
-const exportFailures = (await runtime.metrics.telemetryExportFailures.get()).values.reduce((sum, v) => sum + v.value, 0);
+const cpu = process.cpuUsage(cpuStarted);
+const shutdownStarted = performance.now();
 await runtime.shutdown(3000);
+const shutdownMs = performance.now() - shutdownStarted;
+const exportFailures = (await runtime.metrics.telemetryExportFailures.get()).values.reduce((sum, v) => sum + v.value, 0);
 await store.close();
 logStream.end();
 const result: WorkerResult = {
@@ -75,6 +83,8 @@ const result: WorkerResult = {
   retries: run.api.retries,
   rejections: run.api.rateLimitRejections,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
+  cpuMs: (cpu.user + cpu.system) / 1000,
+  shutdownMs,
   exportFailures,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

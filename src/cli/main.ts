@@ -2,9 +2,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConfigError, SyncError, UsageError } from '../errors/sync-error.js';
 import { VERSION } from '../wiring/runtime.js';
 import { demoCommand } from './commands/demo.js';
+import { pruneCommand } from './commands/prune.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
+import { showCommand } from './commands/show.js';
 import { simulateCommand } from './commands/simulate.js';
 import { EXIT } from './exit-codes.js';
 
@@ -75,6 +78,33 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--limit <n>', 'at most this many runs', '20')
     .option('--json', 'print JSON')
     .action(async (options) => setExitCode(await runsCommand(options)));
+
+  program
+    .command('show')
+    .description('the on-call view of one sync: status, progress, partitions, errors, slowest calls, trace')
+    .argument('<sync-id>', 'e.g. 202611231405-SYNC-7AC96AF9')
+    .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
+    .option('--reports-dir <dir>', 'root of the report folders', './reports')
+    .option('--json', 'print the digest (the _SYNC_SUMMARY.json data) plus the slowest calls')
+    .action(async (syncId: string, options) => setExitCode(await showCommand(syncId, options)));
+
+  withOutputOptions(
+    program
+      .command('report')
+      .description('(re)build the report folder of a sync from the run store')
+      .argument('<sync-id>', 'e.g. 202611231405-SYNC-7AC96AF9')
+      .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
+      .option('--reports-dir <dir>', 'root of the report folders', './reports'),
+  ).action(async (syncId: string, options) => setExitCode(await reportCommand(syncId, options)));
+
+  program
+    .command('prune')
+    .description('delete runs (and their report folders) older than a duration')
+    .requiredOption('--older-than <duration>', 'e.g. 30d, 12h, 2w')
+    .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
+    .option('--reports-dir <dir>', 'root of the report folders', './reports')
+    .option('--json', 'print JSON')
+    .action(async (options) => setExitCode(await pruneCommand(options)));
 
   withOutputOptions(
     program

@@ -53,7 +53,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
     parent,
     async (root) => {
       const { traceId, spanId } = root.spanContext();
-      t.events = t.events.withTraceId(existing?.traceId ?? traceId);
+      t.events = t.events.withTraceContext(traceId, spanId);
       let run: RunRow = existing
         ? { ...existing, status: 'running', resumeCount: existing.resumeCount + 1, finishedAt: null }
         : emptyRun(input, traceId, spanId, new Date(started).toISOString());

@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
 import type winston from 'winston';
 import type { PartitionKind } from '../ports/records.js';
 import { EVENTS, type CatalogEntry } from './event-catalog.js';
@@ -12,6 +12,8 @@ export interface RunEventContext {
   pipeline: string;
   /** Used when an event is emitted outside any span (before the root span, after it ends). */
   traceId?: string;
+  /** The run's root span, the parent such events are attributed to. */
+  rootSpanId?: string;
 }
 
 /**
@@ -27,8 +29,14 @@ export class RunEvents {
     private readonly redactor?: Redactor,
   ) {}
 
+  /** Events emitted outside any span carry this trace ID (e.g. `syncscope report` rebuilding a run's reports). */
   withTraceId(traceId: string): RunEvents {
     return new RunEvents(this.logger, this.policy, { ...this.context, traceId }, this.redactor);
+  }
+
+  /** Events emitted outside any span (e.g. while reports are written) belong to this trace and root span. */
+  withTraceContext(traceId: string, rootSpanId: string): RunEvents {
+    return new RunEvents(this.logger, this.policy, { ...this.context, traceId, rootSpanId }, this.redactor);
   }
 
   pipelineStarted(f: EventFields) { this.emit(EVENTS.pipelineStarted, f); }
@@ -64,18 +72,27 @@ export class RunEvents {
 
   private emit(entry: CatalogEntry, fields: EventFields): void {
     if (!this.policy.enabled(componentOfEvent(entry.name), entry.level)) return;
-    const spanContext = trace.getActiveSpan()?.spanContext();
+    const active = trace.getActiveSpan()?.spanContext();
+    const { traceId, rootSpanId } = this.context;
     const safeFields = this.redactor ? this.redactor.fields(fields) : fields;
-    this.logger.log({
-      ...safeFields,
-      level: entry.level,
-      message: entry.name,
-      event: entry.name,
-      sync_id: this.context.syncId,
-      pipeline: this.context.pipeline,
-      trace_id: spanContext?.traceId ?? this.context.traceId ?? '',
-      span_id: spanContext?.spanId ?? '',
-    });
+    const log = () =>
+      this.logger.log({
+        ...safeFields,
+        level: entry.level,
+        message: entry.name,
+        event: entry.name,
+        sync_id: this.context.syncId,
+        pipeline: this.context.pipeline,
+        trace_id: active?.traceId ?? traceId ?? '',
+        span_id: active?.spanId ?? rootSpanId ?? '',
+      });
+    if (active || !traceId || !rootSpanId) {
+      log();
+      return;
+    }
+    // Outside any span, shipped log records would lose their trace: attribute them to the root.
+    const root = trace.setSpanContext(context.active(), { traceId, spanId: rootSpanId, traceFlags: TraceFlags.SAMPLED });
+    context.with(root, log);
   }
 }
 

@@ -40,12 +40,17 @@ export interface CappedBody {
 /** `"key": "value"` in JSON text; group 1 is the key. */
 const JSON_STRING_FIELD = /"([^"\\]{1,100})"\s*:\s*"(?:[^"\\]|\\.)*"/g;
 
+const MAX_KEY_VERDICTS = 1024;
+
 const normalise = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 
 export class Redactor {
   private readonly secretKeys: string[];
   private readonly knownSecrets: string[];
   readonly maxBodyBytes: number;
+  /** Chars redacted past the cap, longer than any secret that could be cut at the end. */
+  private readonly tailMargin: number;
+  private readonly keyVerdicts = new Map<string, boolean>();
 
   constructor(options: RedactorOptions = {}) {
     this.secretKeys = (options.secretKeys ?? DEFAULT_SECRET_KEYS).map(normalise);
@@ -54,11 +59,17 @@ export class Redactor {
       .filter((s) => s.length >= 4)
       .sort((a, b) => b.length - a.length);
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+    this.tailMargin = Math.max(256, (this.knownSecrets[0]?.length ?? 0) + 16);
   }
 
   isSecretKey(key: string): boolean {
+    // Bodies repeat the same few keys thousands of times; remember the answers (bounded).
+    const known = this.keyVerdicts.get(key);
+    if (known !== undefined) return known;
     const k = normalise(key);
-    return this.secretKeys.some((secret) => k.includes(secret));
+    const secret = this.secretKeys.some((s) => k.includes(s));
+    if (this.keyVerdicts.size < MAX_KEY_VERDICTS) this.keyVerdicts.set(key, secret);
+    return secret;
   }
 
   text(value: string): string {
@@ -118,18 +129,54 @@ export class Redactor {
   /**
    * A request or response body as kept in the audit trail: redacted, then capped. Works on the
    * text with one linear pass (no JSON parse), because bodies can be large and arrive on every
-   * call; a JSON string value whose key looks secret is replaced.
+   * call; a JSON string value whose key looks secret is replaced. A body over the cap is redacted
+   * only as far as the kept part needs, plus a margin so that a secret cut off at the end of the
+   * redacted stretch is never kept in part: a large page costs what its first `maxBodyBytes` cost.
+   * The truncation note gives the body's size as received.
    */
   body(raw: string | null | undefined): CappedBody {
     if (raw === null || raw === undefined || raw === '') return { text: null, truncated: false };
-    const redacted = this.text(
-      raw.replace(JSON_STRING_FIELD, (match, key: string) =>
-        this.isSecretKey(key) ? `"${key}":"${REDACTED}"` : match,
-      ),
-    );
-    const size = Buffer.byteLength(redacted);
-    if (size <= this.maxBodyBytes) return { text: redacted, truncated: false };
-    const cut = Buffer.from(redacted).subarray(0, this.maxBodyBytes).toString('utf8');
+    const size = Buffer.byteLength(raw);
+    // UTF-8 has at least one byte per char, so `wanted` chars of redacted text fill the cap.
+    let wanted = this.maxBodyBytes + this.tailMargin;
+    for (;;) {
+      const { text, complete } = this.redactPrefix(raw, wanted);
+      if (complete || text.length >= wanted) return this.capped(text, size, !complete);
+      wanted *= 2; // redaction shortened the stretch below cap + margin: redact more of the body
+    }
+  }
+
+  /**
+   * Redacts the shortest prefix of `raw` that gives `wanted` chars (all of it, `complete`, when
+   * shorter): JSON string fields with secret keys, then known secrets and credentials in text.
+   * Fields are matched on the whole body, so one that crosses the prefix's end is still replaced.
+   */
+  private redactPrefix(raw: string, wanted: number): { text: string; complete: boolean } {
+    const fields = JSON_STRING_FIELD;
+    let out = '';
+    let at = 0;
+    while (out.length < wanted) {
+      fields.lastIndex = at;
+      const match = fields.exec(raw);
+      const plainEnd = match ? match.index : raw.length;
+      if (out.length + (plainEnd - at) >= wanted || !match) {
+        const end = Math.min(plainEnd, at + (wanted - out.length));
+        out += raw.slice(at, end);
+        at = end;
+        break;
+      }
+      const key = match[1] ?? '';
+      out += raw.slice(at, match.index) + (this.isSecretKey(key) ? `"${key}":"${REDACTED}"` : match[0]);
+      at = match.index + match[0].length;
+    }
+    fields.lastIndex = 0;
+    return { text: this.text(out), complete: at >= raw.length };
+  }
+
+  /** Cuts redacted text to the cap; `partial` text (a redacted prefix) is cut whatever its size. */
+  private capped(text: string, size: number, partial: boolean): CappedBody {
+    if (!partial && Buffer.byteLength(text) <= this.maxBodyBytes) return { text, truncated: false };
+    const cut = Buffer.from(text).subarray(0, this.maxBodyBytes).toString('utf8');
     return { text: `${cut}…[truncated: ${size} bytes, cap ${this.maxBodyBytes}]`, truncated: true };
   }
 }

@@ -79,6 +79,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       });
       const stats = sim.stats();
       const summary = toJsonSummary(run, {
+        reportPath: run.reportPath ?? undefined,
         simulator: { requests: stats.requests, rate_limit_rejections: stats.rateLimitRejections, faults_injected: stats.faultsInjected },
       });
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary));

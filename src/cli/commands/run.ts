@@ -33,7 +33,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         extraOptions: { config_file: options.config },
         signal: signals.signal,
       });
-      const summary = toJsonSummary(run);
+      const summary = toJsonSummary(run, { reportPath: run.reportPath ?? undefined });
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary));
       return exitCodeOf(run.status);
     });

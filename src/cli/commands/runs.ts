@@ -2,6 +2,7 @@ import { UsageError } from '../../errors/sync-error.js';
 import type { RunFilter, RunRow, RunStatus } from '../../ports/run-store.js';
 import { openStoreAt } from '../store-access.js';
 import { renderTable } from '../output/table.js';
+import { parseSince } from '../time-args.js';
 
 export interface RunsOptions {
   store?: string;
@@ -46,18 +47,6 @@ function row(run: RunRow): string[] {
     run.durationMs === null ? '—' : `${(run.durationMs / 1000).toFixed(1)} s`,
     run.startedAt.replace('T', ' ').slice(0, 19),
   ];
-}
-
-/** `--since` takes an ISO date or a duration back from now (`30m`, `24h`, `7d`). */
-export function parseSince(value: string, now = Date.now()): string {
-  const relative = value.match(/^(\d+)([mhd])$/);
-  if (relative) {
-    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
-    return new Date(now - Number(relative[1]) * unit).toISOString();
-  }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--since "${value}" is neither a date nor a duration like 24h or 7d`);
-  return date.toISOString();
 }
 
 function parseFilter(options: RunsOptions): RunFilter {

@@ -1,0 +1,84 @@
+import type { RunStore } from '../ports/run-store.js';
+import type { DigestFailedRecord, DigestPartition, RunDigest } from './digest-types.js';
+import { clip, code, formatCount, formatMs, formatTime, mdTable } from './markdown.js';
+import { TOP_FAILED_RECORDS } from './run-digest.js';
+import { errorCell } from './summary-markdown.js';
+
+/** One partition's report (`repo_reports/<name>.json`); its markdown twin renders the same data. */
+export interface PartitionReport {
+  schema_version: 1;
+  sync_id: string;
+  pipeline: string;
+  run_status: RunDigest['status'];
+  trace_id: string;
+  partition: DigestPartition;
+  /** Up to 10 failed records of this partition, by record key. */
+  failed_records: DigestFailedRecord[];
+  links: RunDigest['links'];
+  generated_at: string;
+}
+
+/** Reads only what the digest lacks: a few failed records, and only for partitions that have some. */
+export async function buildPartitionReport(
+  store: RunStore,
+  digest: RunDigest,
+  partition: DigestPartition,
+  redact: (text: string) => string = (t) => t,
+): Promise<PartitionReport> {
+  const failed = partition.records.failed > 0
+    ? await store.listRecordStates(digest.sync_id, { status: 'failed', partitionKey: partition.key, limit: TOP_FAILED_RECORDS })
+    : [];
+  return {
+    schema_version: 1,
+    sync_id: digest.sync_id,
+    pipeline: digest.pipeline,
+    run_status: digest.status,
+    trace_id: digest.trace_id,
+    partition,
+    failed_records: failed.map((r) => ({
+      record_key: r.recordKey,
+      partition_key: r.partitionKey,
+      entity: r.entity,
+      category: r.errorCategory,
+      message: r.errorMessage === null ? null : redact(r.errorMessage),
+    })),
+    links: digest.links,
+    generated_at: digest.generated_at,
+  };
+}
+
+export function renderPartitionMarkdown(r: PartitionReport): string {
+  const p = r.partition;
+  const overview = mdTable(['Partition', code(p.key)], [
+    ['Status', `${p.mark} ${p.status}`],
+    ['Kind', p.kind],
+    ['Sync', `${code(r.sync_id)} (${r.run_status}) · [executive summary](../_SYNC_SUMMARY.md)`],
+    ['Trace ID', r.links.trace ? `${code(r.trace_id)} · [open trace in Grafana](${r.links.trace})` : code(r.trace_id)],
+    ['Execution time', formatMs(p.duration_ms)],
+    ['Destination writes', formatMs(p.destination_ms)],
+  ]);
+  const records = mdTable(['Records', 'Count'], [
+    ['Synced', formatCount(p.records.synced)],
+    ['Failed', formatCount(p.records.failed)],
+    ['Skipped', formatCount(p.records.skipped)],
+    ['Pending', formatCount(p.records.pending)],
+    ['Batches', `${formatCount(p.batches)} (${formatCount(p.batches_failed)} failed, ${formatCount(p.write_retries)} write retries)`],
+  ], ['left', 'right']);
+  const sections = [`# ${p.mark} ${p.key}`, overview, '## Records', records, '## Errors', errorsOf(r), `---\n_Generated ${formatTime(r.generated_at)} from the run store._`];
+  return `${sections.join('\n\n')}\n`;
+}
+
+function errorsOf(r: PartitionReport): string {
+  const p = r.partition;
+  if (p.records.failed === 0 && !p.error_category) return 'No errors. ✅';
+  const lines: string[] = [];
+  if (p.error_category) lines.push(`**${errorCell(p)}**${p.error_message ? ` — ${clip(p.error_message, 400)}` : ''}`);
+  if (r.failed_records.length > 0) {
+    const more = p.records.failed > r.failed_records.length ? ` (first ${r.failed_records.length} of ${formatCount(p.records.failed)})` : '';
+    lines.push(`### Failing records${more}`, mdTable(
+      ['Record', 'Entity', 'Category', 'Message'],
+      r.failed_records.map((f) => [code(f.record_key), f.entity, f.category ?? '', clip(f.message, 300)]),
+    ));
+  }
+  return lines.join('\n\n');
+}

@@ -1,0 +1,226 @@
+import type { PartitionRow, RecordCounts, RunRow, RunStore } from '../ports/run-store.js';
+import type { DigestErrorCategory, DigestFailedRecord, DigestPartition, DigestPrevious, DigestRecordCounts, RunDigest } from './digest-types.js';
+import { partitionFolder, PartitionFileNamer } from './file-names.js';
+import { grafanaLinks } from './grafana-links.js';
+import { partitionMark, partitionRank, runStatusMark } from './status-marks.js';
+import { computeTimeBreakdown } from './time-breakdown.js';
+
+export interface DigestOptions {
+  /** SYNCSCOPE_GRAFANA_URL: adds Explore links to the trace and the logs. */
+  grafanaUrl?: string;
+  /** `service_name` of the log lines (OTEL_SERVICE_NAME), for the Loki link. */
+  serviceName?: string;
+  /** A second net over every error message: the store should hold no secrets, but reports leave the building. */
+  redact?: (text: string) => string;
+  now?: () => number;
+}
+
+export const TOP_FAILED_RECORDS = 10;
+/** `retried by` looks this many later runs of the pipeline ahead. */
+const RETRY_LOOKAHEAD = 200;
+
+interface BatchTotals {
+  batches: number;
+  failed: number;
+  writeRetries: number;
+  durationMs: number;
+}
+
+/**
+ * Reads one sync from the store into the digest every report and `syncscope show` render. Memory
+ * stays bounded by the number of partitions and batches: record states are only counted and
+ * aggregated, and at most `TOP_FAILED_RECORDS` of them are read. Undefined for an unknown sync.
+ */
+export async function buildRunDigest(store: RunStore, syncId: string, options: DigestOptions = {}): Promise<RunDigest | undefined> {
+  const run = await store.getRun(syncId);
+  if (!run) return undefined;
+  const now = options.now?.() ?? Date.now();
+  const redact = options.redact ?? ((text: string) => text);
+  const [partitionRows, counts, batchRows, usage, failures, failed] = await Promise.all([
+    store.listPartitions(syncId),
+    store.countRecordStates(syncId),
+    store.listBatches(syncId),
+    store.apiUsage(syncId),
+    store.failuresByCategory(syncId),
+    store.listRecordStates(syncId, { status: 'failed', limit: TOP_FAILED_RECORDS }),
+  ]);
+
+  const perPartition = new Map<string, BatchTotals>();
+  const all: BatchTotals = { batches: 0, failed: 0, writeRetries: 0, durationMs: 0 };
+  for (const b of batchRows) {
+    const totals = perPartition.get(b.partitionKey) ?? { batches: 0, failed: 0, writeRetries: 0, durationMs: 0 };
+    for (const t of [totals, all]) {
+      t.batches += 1;
+      t.failed += b.status === 'failure' ? 1 : 0;
+      t.writeRetries += Math.max(0, b.attempt - 1);
+      t.durationMs += b.durationMs;
+    }
+    perPartition.set(b.partitionKey, totals);
+  }
+
+  const namer = new PartitionFileNamer();
+  const partitions = partitionRows
+    .map((p) => toDigestPartition(p, perPartition.get(p.partitionKey), namer, redact))
+    .sort((a, b) => partitionRank({ status: a.status, recordsFailed: a.records.failed, batchesFailed: a.batches_failed }) -
+      partitionRank({ status: b.status, recordsFailed: b.records.failed, batchesFailed: b.batches_failed }) || a.key.localeCompare(b.key));
+
+  const records = withTotal({ ...counts, pending: Math.max(counts.pending, run.records.pending) });
+  const wallMs = run.finishedAt !== null && run.status !== 'running'
+    ? (run.durationMs ?? 0)
+    : (run.durationMs ?? 0) + Math.max(0, now - Date.parse(run.startedAt));
+  const finished = partitionRows.filter((p) => p.status === 'succeeded' || p.status === 'failed').length;
+  const succeeded = partitionRows.filter((p) => p.status === 'succeeded').length;
+  const failedPartitions = partitionRows.filter((p) => p.status === 'failed').length;
+  const apiMs = usage.reduce((sum, u) => sum + u.totalDurationMs, 0);
+  const apiCalls = usage.reduce((sum, u) => sum + u.calls, 0);
+  const topFailed: DigestFailedRecord[] = failed.map((r) => ({
+    record_key: r.recordKey,
+    partition_key: r.partitionKey,
+    entity: r.entity,
+    category: r.errorCategory,
+    message: r.errorMessage === null ? null : redact(r.errorMessage),
+  }));
+
+  return {
+    schema_version: 1,
+    sync_id: run.syncId,
+    pipeline: run.pipeline,
+    status: run.status,
+    status_mark: runStatusMark(run.status),
+    dry_run: run.options.execute === false,
+    started_at: run.startedAt,
+    finished_at: run.finishedAt,
+    duration_ms: Math.round(wallMs),
+    trace_id: run.traceId,
+    resume_count: run.resumeCount,
+    retry_of: run.retryOf,
+    retried_by: await retriedBy(store, run),
+    records,
+    progress: {
+      partitions_total: partitionRows.length,
+      partitions_finished: finished,
+      percent: partitionRows.length > 0 ? Math.round((finished / partitionRows.length) * 1000) / 10 : run.status === 'running' ? 0 : 100,
+    },
+    partition_totals: { total: partitionRows.length, succeeded, failed: failedPartitions, unfinished: partitionRows.length - finished },
+    throughput_records_per_second: wallMs > 0 ? Math.round(((records.synced + records.skipped) / (wallMs / 1000)) * 10) / 10 : 0,
+    batches: {
+      total: all.batches,
+      succeeded: all.batches - all.failed,
+      failed: all.failed,
+      success_rate: all.batches > 0 ? Math.round(((all.batches - all.failed) / all.batches) * 10_000) / 10_000 : null,
+      write_retries: all.writeRetries,
+    },
+    api: {
+      requests: run.api.requests,
+      retries: run.api.retries,
+      rate_limit_waits: run.api.rateLimitWaits,
+      rate_limit_wait_seconds: Math.round(run.api.rateLimitWaitSeconds * 1000) / 1000,
+      rate_limit_rejections: run.api.rateLimitRejections,
+    },
+    time_breakdown: computeTimeBreakdown({ wallMs, apiMs, apiCalls, rateLimitWaitMs: run.api.rateLimitWaitSeconds * 1000, destinationMs: all.durationMs }),
+    errors: {
+      run_error: run.errorCategory ? { category: run.errorCategory, message: run.errorMessage === null ? null : redact(run.errorMessage) } : null,
+      by_category: errorsByCategory(run, failures, partitions, topFailed, redact),
+      top_failed_records: topFailed,
+    },
+    partitions,
+    quota: usage.map((u) => ({ connector: u.connector, resource: u.resource, calls: u.calls, errors: u.errors, cost: u.cost, duration_ms: Math.round(u.totalDurationMs) })),
+    previous: await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
+    links: grafanaLinks({
+      grafanaUrl: options.grafanaUrl,
+      serviceName: options.serviceName ?? 'syncscope',
+      syncId: run.syncId,
+      traceId: run.traceId,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+    }),
+    generated_at: new Date(now).toISOString(),
+  };
+}
+
+function toDigestPartition(p: PartitionRow, batches: BatchTotals | undefined, namer: PartitionFileNamer, redact: (t: string) => string): DigestPartition {
+  const batchesFailed = Math.max(p.batchesFailed, batches?.failed ?? 0);
+  return {
+    key: p.partitionKey,
+    kind: p.kind,
+    status: p.status,
+    mark: partitionMark({ status: p.status, recordsFailed: p.records.failed, batchesFailed }),
+    records: withTotal(p.records),
+    batches: Math.max(p.batchesTotal, batches?.batches ?? 0),
+    batches_failed: batchesFailed,
+    write_retries: batches?.writeRetries ?? 0,
+    destination_ms: Math.round(batches?.durationMs ?? 0),
+    duration_ms: p.durationMs === null ? null : Math.round(p.durationMs),
+    error_category: p.errorCategory,
+    error_message: p.errorMessage === null ? null : redact(p.errorMessage),
+    report_file: `${partitionFolder(p.kind)}/${namer.stem(p.partitionKey)}.md`,
+  };
+}
+
+function withTotal(c: RecordCounts): DigestRecordCounts {
+  return { synced: c.synced, failed: c.failed, skipped: c.skipped, pending: c.pending, total: c.synced + c.failed + c.skipped + c.pending };
+}
+
+/** Record failures by category, plus partitions (and the run) that failed as a whole. */
+function errorsByCategory(
+  run: RunRow,
+  failures: Array<{ category: DigestErrorCategory['category']; count: number }>,
+  partitions: DigestPartition[],
+  topFailed: DigestFailedRecord[],
+  redact: (t: string) => string,
+): DigestErrorCategory[] {
+  const rows = new Map<string, DigestErrorCategory>();
+  const rowOf = (category: DigestErrorCategory['category']) => {
+    let row = rows.get(category);
+    if (!row) rows.set(category, (row = { category, records: 0, partitions: 0, run_level: false, example_message: null }));
+    return row;
+  };
+  for (const f of failures) {
+    const row = rowOf(f.category);
+    row.records = f.count;
+    row.example_message = topFailed.find((r) => r.category === f.category)?.message ?? null;
+  }
+  for (const p of partitions) {
+    if (p.status !== 'failed' || p.error_category === null || p.records.failed > 0) continue;
+    const row = rowOf(p.error_category);
+    row.partitions += 1;
+    row.example_message ??= p.error_message;
+  }
+  // The run's category also stands for its first failed partition; only count it when nothing else does.
+  if (run.status === 'failed' && run.errorCategory && !rows.has(run.errorCategory)) {
+    const row = rowOf(run.errorCategory);
+    row.run_level = true;
+    row.example_message = run.errorMessage === null ? null : redact(run.errorMessage);
+  }
+  return [...rows.values()].sort((a, b) => b.records + b.partitions - (a.records + a.partitions) || a.category.localeCompare(b.category));
+}
+
+async function retriedBy(store: RunStore, run: RunRow): Promise<string[]> {
+  const later = await store.listRuns({ pipeline: run.pipeline, since: run.startedAt, limit: RETRY_LOOKAHEAD });
+  return later.filter((r) => r.retryOf === run.syncId).map((r) => r.syncId).sort();
+}
+
+interface CurrentTotals {
+  records: DigestRecordCounts;
+  failedPartitions: number;
+  wallMs: number;
+  cost: number;
+}
+
+async function previousOf(store: RunStore, run: RunRow, current: CurrentTotals): Promise<DigestPrevious | null> {
+  const prev = await store.previousRun(run.pipeline, run.syncId);
+  if (!prev) return null;
+  const prevCost = (await store.apiUsage(prev.syncId)).reduce((sum, u) => sum + u.cost, 0);
+  return {
+    sync_id: prev.syncId,
+    status: prev.status,
+    started_at: prev.startedAt,
+    deltas: {
+      records_synced: current.records.synced - prev.records.synced,
+      records_failed: current.records.failed - prev.records.failed,
+      partitions_failed: current.failedPartitions - prev.partitions.failed,
+      duration_ms: prev.durationMs === null ? null : Math.round(current.wallMs - prev.durationMs),
+      quota_cost: current.cost - prevCost,
+    },
+  };
+}

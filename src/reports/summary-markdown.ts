@@ -1,0 +1,133 @@
+import type { DigestPartition, RunDigest } from './digest-types.js';
+import { clip, code, formatCount, formatDelta, formatMs, formatPercent, formatTime, mdTable } from './markdown.js';
+
+/** `_SYNC_SUMMARY.md`: the executive summary a person reads first. Pure: digest in, text out. */
+export function renderSummaryMarkdown(d: RunDigest): string {
+  return [
+    `# ${d.status_mark} Sync ${d.sync_id}`,
+    overview(d),
+    totals(d),
+    timeBreakdown(d),
+    errors(d),
+    results(d),
+    quota(d),
+    comparison(d),
+    `---\n_Generated ${formatTime(d.generated_at)} from the run store; machine-readable twin: \`_SYNC_SUMMARY.json\`. Rebuild with \`syncscope report ${d.sync_id}\`._`,
+  ].join('\n\n') + '\n';
+}
+
+function overview(d: RunDigest): string {
+  const rows: string[][] = [
+    ['Status', `${d.status_mark} ${d.status}`],
+    ['Pipeline', code(d.pipeline)],
+    ['Mode', d.dry_run ? 'dry run (nothing written)' : 'execute'],
+    ['Started', formatTime(d.started_at)],
+    ['Finished', formatTime(d.finished_at)],
+    ['Duration', formatMs(d.duration_ms)],
+    ['Trace ID', d.links.trace ? `${code(d.trace_id)} · [open trace in Grafana](${d.links.trace})` : code(d.trace_id)],
+  ];
+  if (d.links.logs) rows.push(['Logs', `[open logs in Grafana](${d.links.logs})`]);
+  if (d.resume_count > 0) rows.push(['Resumed', `${d.resume_count} time(s)`]);
+  if (d.retry_of) rows.push(['Retry of', `${code(d.retry_of)} (re-ran its failed records)`]);
+  if (d.retried_by.length > 0) rows.push(['Retried by', d.retried_by.map(code).join(', ')]);
+  return mdTable(['Sync ID', code(d.sync_id)], rows);
+}
+
+function totals(d: RunDigest): string {
+  const p = d.partition_totals;
+  const b = d.batches;
+  const rows = [
+    ['Records synced', formatCount(d.records.synced)],
+    ['Records failed', formatCount(d.records.failed)],
+    ['Records skipped', formatCount(d.records.skipped)],
+    ['Records pending', formatCount(d.records.pending)],
+    ['Partitions', `${p.total - p.unfinished}/${p.total} finished (${d.progress.percent}%) · ${p.succeeded} ✅ · ${p.failed} ❌ · ${p.unfinished} ⏸`],
+    ['Throughput', `${d.throughput_records_per_second} records/s`],
+    ['Batch success rate', `${formatPercent(b.success_rate)} (${b.succeeded}/${b.total} batches)`],
+    ['Retries', `${d.api.retries} API call retries · ${b.write_retries} write retries`],
+    ['Rate-limit waits', `${d.api.rate_limit_waits} waits · ${d.api.rate_limit_wait_seconds.toFixed(1)} s waiting · ${d.api.rate_limit_rejections} rejections`],
+  ];
+  return `## Totals\n\n${mdTable(['Metric', 'Value'], rows, ['left', 'right'])}`;
+}
+
+function timeBreakdown(d: RunDigest): string {
+  const t = d.time_breakdown;
+  const share = (ms: number) => (t.wall_ms > 0 ? `${Math.round((ms / t.wall_ms) * 100)}%` : '—');
+  const rows = [
+    ['Wall time', formatMs(t.wall_ms), '100%'],
+    [`API calls (${t.api_calls}, cumulative)`, formatMs(t.api_ms), share(t.api_ms)],
+    ['Rate-limit waiting', formatMs(t.rate_limit_wait_ms), share(t.rate_limit_wait_ms)],
+    ['Destination writes', formatMs(t.destination_ms), share(t.destination_ms)],
+    ['Other (listing, bookkeeping, idle)', formatMs(t.other_ms), share(t.other_ms)],
+  ];
+  return [
+    '## Where the time went',
+    `**${t.explanation}**`,
+    mdTable(['Part', 'Time', 'Share of wall time'], rows, ['left', 'right', 'right']),
+    '_API time adds up calls that ran at the same time, so the parts can exceed the wall time; "other" is what the rest leaves of it._',
+  ].join('\n\n');
+}
+
+function errors(d: RunDigest): string {
+  const e = d.errors;
+  if (e.by_category.length === 0 && !e.run_error) return '## Errors\n\nNo errors. ✅';
+  const parts = ['## Errors'];
+  if (e.run_error) parts.push(`Run error: **${e.run_error.category}**${e.run_error.message ? ` — ${clip(e.run_error.message, 400)}` : ''}`);
+  if (e.by_category.length > 0) {
+    parts.push(mdTable(
+      ['Category', 'Failed records', 'Failed partitions', 'Example'],
+      e.by_category.map((c) => [c.category, formatCount(c.records), c.run_level ? 'whole run' : formatCount(c.partitions), clip(c.example_message)]),
+      ['left', 'right', 'right', 'left'],
+    ));
+  }
+  if (e.top_failed_records.length > 0) {
+    const more = d.records.failed > e.top_failed_records.length ? ` (first ${e.top_failed_records.length} of ${formatCount(d.records.failed)})` : '';
+    parts.push(`### Failing records${more}`, mdTable(
+      ['Record', 'Partition', 'Category', 'Message'],
+      e.top_failed_records.map((r) => [code(r.record_key), r.partition_key, r.category ?? '', clip(r.message)]),
+    ));
+  }
+  return parts.join('\n\n');
+}
+
+function results(d: RunDigest): string {
+  if (d.partitions.length === 0) return '## Results per partition\n\nNo partitions were listed, so there are no partition reports.';
+  return `## Results per partition\n\n${mdTable(
+    ['Partition', 'Status', 'Records', 'Errors', 'Execution time'],
+    d.partitions.map((p) => [`[${p.key}](${p.report_file})`, `${p.mark} ${p.status}`, formatCount(p.records.total), errorCell(p), formatMs(p.duration_ms)]),
+    ['left', 'left', 'right', 'left', 'right'],
+  )}`;
+}
+
+export function errorCell(p: DigestPartition): string {
+  const parts = [p.records.failed > 0 ? `${formatCount(p.records.failed)} failed` : p.status === 'failed' ? '' : '0'];
+  if (p.error_category) parts.push(p.error_category);
+  return parts.filter(Boolean).join(' · ');
+}
+
+function quota(d: RunDigest): string {
+  if (d.quota.length === 0) return '## API quota spent\n\nNo API calls were recorded.';
+  return `## API quota spent\n\n${mdTable(
+    ['Connector', 'Resource', 'Calls', 'Errors', 'Quota (points)', 'API time'],
+    d.quota.map((q) => [q.connector, q.resource ?? '—', formatCount(q.calls), formatCount(q.errors), formatCount(q.cost), formatMs(q.duration_ms)]),
+    ['left', 'left', 'right', 'right', 'right', 'right'],
+  )}`;
+}
+
+function comparison(d: RunDigest): string {
+  const p = d.previous;
+  if (!p) return '## Compared with the previous run\n\nThis is the first run of this pipeline in the store.';
+  const cost = d.quota.reduce((sum, q) => sum + q.cost, 0);
+  const rows = [
+    ['Records synced', formatCount(d.records.synced), formatDelta(p.deltas.records_synced)],
+    ['Records failed', formatCount(d.records.failed), formatDelta(p.deltas.records_failed)],
+    ['Partitions failed', formatCount(d.partition_totals.failed), formatDelta(p.deltas.partitions_failed)],
+    ['Duration', formatMs(d.duration_ms), formatDelta(p.deltas.duration_ms, 'ms')],
+    ['Quota spent (points)', formatCount(cost), formatDelta(p.deltas.quota_cost)],
+  ];
+  return [
+    '## Compared with the previous run',
+    `Previous run: ${code(p.sync_id)} (${p.status}, started ${formatTime(p.started_at)}).`,
+    mdTable(['Metric', 'This run', 'Δ vs previous'], rows, ['left', 'right', 'right']),
+  ].join('\n\n');
+}
