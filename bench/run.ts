@@ -5,12 +5,21 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
+import { memory } from './cases/memory.js';
+import { telemetryOutage } from './cases/outage.js';
+import { telemetryOverhead } from './cases/overhead.js';
 import { reportsBench } from './cases/reports.js';
+import { throughput } from './cases/throughput.js';
 import { renderFigures, type BenchFigure } from './lib/report.js';
+import { cleanUpWorkers } from './lib/worker.js';
 
 const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   budget: budgetUtilisation,
   reports: reportsBench,
+  overhead: telemetryOverhead,
+  memory,
+  outage: telemetryOutage,
+  throughput,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -23,12 +32,16 @@ if (unknown.length) {
 
 const figures: BenchFigure[] = [];
 const startedAt = new Date().toISOString();
-for (const name of selected) {
-  const t0 = performance.now();
-  process.stderr.write(`▶ ${name} ...\n`);
-  const caseFigures = await CASES[name]!();
-  figures.push(...caseFigures);
-  process.stderr.write(`✔ ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n${renderFigures(caseFigures)}\n\n`);
+try {
+  for (const name of selected) {
+    const t0 = performance.now();
+    process.stderr.write(`▶ ${name} ...\n`);
+    const caseFigures = await CASES[name]!();
+    figures.push(...caseFigures);
+    process.stderr.write(`✔ ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n${renderFigures(caseFigures)}\n\n`);
+  }
+} finally {
+  cleanUpWorkers();
 }
 process.stdout.write(`\nSyncscope benchmarks, ${startedAt}, Node ${process.version}, ${selected.join(', ')}\n${renderFigures(figures)}\n`);
 const notes = figures.filter((f) => f.note).map((f) => `  ${f.case} · ${f.metric}: ${f.note}`);

@@ -3,7 +3,7 @@
  * clean heap and its own OpenTelemetry SDK. Telemetry is set through the environment, as a user
  * would. Prints one JSON line with the measurements.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEnvironment } from '../src/config/environment.js';
 import { parsePipelineConfig } from '../src/config/load-config.js';
@@ -25,7 +25,8 @@ export interface WorkerArgs {
   maxPerEndpointPerMinute?: number;
   /** Epoch ms to start the sync at (e.g. a rate-limit window boundary). */
   startAt?: number;
-  logFile?: string;
+  /** Write the JSON events to a file in `dir` (counted in the result) instead of /dev/null. */
+  logToFile?: boolean;
 }
 
 export interface WorkerResult {
@@ -41,10 +42,15 @@ export interface WorkerResult {
   /** Wall time of `runtime.shutdown` (flushing spans and logs), ms. */
   shutdownMs: number;
   exportFailures: number;
+  /** What `runtime.shutdown` reported when the telemetry backend could not take the last data. */
+  telemetryError?: string;
+  /** JSON event lines written (0 unless `logToFile`). */
+  eventLines: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
-const logStream = createWriteStream(args.logFile ?? '/dev/null');
+const logFile = args.logToFile ? join(args.dir, 'events.jsonl') : '/dev/null';
+const logStream = createWriteStream(logFile);
 const runtime = Runtime.start({ env: readEnvironment(), logFormat: 'json', logStream });
 const store = await openRunStore({ kind: 'sqlite', path: join(args.dir, 'store.db') });
 const config = parsePipelineConfig({
@@ -61,6 +67,7 @@ const config = parsePipelineConfig({
     max_requests_per_minute_per_endpoint: args.maxPerEndpointPerMinute ?? 800,
   },
   audit: { bodies: args.auditBodies, max_body_bytes: 65_536, secret_keys: ['token', 'password', 'secret', 'api_key'] },
+  reports: { dir: join(args.dir, 'reports') },
 });
 
 if (args.startAt) await new Promise((r) => setTimeout(r, Math.max(0, args.startAt! - Date.now())));
@@ -70,11 +77,12 @@ const run = await runSync(runtime, { config, store, token: args.token, execute: 
 const elapsedMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuStarted);
 const shutdownStarted = performance.now();
-await runtime.shutdown(3000);
+const { telemetryError } = await runtime.shutdown(3000);
 const shutdownMs = performance.now() - shutdownStarted;
 const exportFailures = (await runtime.metrics.telemetryExportFailures.get()).values.reduce((sum, v) => sum + v.value, 0);
 await store.close();
-logStream.end();
+await new Promise<void>((resolve) => logStream.end(resolve));
+const eventLines = args.logToFile ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length : 0;
 const result: WorkerResult = {
   elapsedMs,
   status: run.status,
@@ -86,5 +94,7 @@ const result: WorkerResult = {
   cpuMs: (cpu.user + cpu.system) / 1000,
   shutdownMs,
   exportFailures,
+  eventLines,
+  ...(telemetryError ? { telemetryError } : {}),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -15,6 +15,7 @@ const BATCH_SIZE = 50;
 const SYNC_ID = '202611231200-SYNC-BE4C0001';
 const TARGET_SECONDS = 2;
 const TARGET_RSS_MB = 100;
+const RUNS = 3;
 
 interface ChildResult {
   elapsedMs: number;
@@ -26,7 +27,8 @@ interface ChildResult {
  * Time to write the whole report folder of a large sync (100,000 records in 1,000 partitions, some
  * failures, API calls), generated straight into a SQLite store, not through the engine. The write
  * runs in a child process (this file, with `--child`) so its peak RSS is measured on a clean heap:
- * growth = max RSS − RSS before writing. Target ≤ 2 s; the memory must not scale with records.
+ * growth = max RSS − RSS before writing. Target ≤ 2 s; the memory must not scale with records
+ * (the writer reads counts and aggregates, at most 10,000 failed records, never all states).
  */
 export async function reportsBench(): Promise<BenchFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-reports-'));
@@ -36,7 +38,11 @@ export async function reportsBench(): Promise<BenchFigure[]> {
     await generateRun(store);
     await store.close();
     const generationMs = performance.now() - generatedAt;
-    const result = await runChild(dir);
+    // The median of three writes, each in a fresh process and folder: file creation time swings with the host's I/O load.
+    const results: ChildResult[] = [];
+    for (let i = 0; i < RUNS; i++) results.push(await runChild(dir, `reports-${i}`));
+    const times = results.map((r) => r.elapsedMs).sort((a, b) => a - b);
+    const result = { ...results[0]!, elapsedMs: times[Math.floor(RUNS / 2)]!, rssGrowthMb: Math.max(...results.map((r) => r.rssGrowthMb)) };
     const seconds = result.elapsedMs / 1000;
     return [
       {
@@ -46,9 +52,9 @@ export async function reportsBench(): Promise<BenchFigure[]> {
         unit: 's',
         target: `≤ ${TARGET_SECONDS} s`,
         pass: seconds <= TARGET_SECONDS,
-        note: `${result.files} files written; store generated in ${(generationMs / 1000).toFixed(1)} s (not timed)`,
+        note: `median of ${RUNS} (${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s); ${result.files} files each; store generated in ${(generationMs / 1000).toFixed(1)} s (not timed)`,
       },
-      { case: 'reports', metric: 'peak RSS growth while writing', value: result.rssGrowthMb, unit: 'MB', target: `≤ ${TARGET_RSS_MB} MB`, pass: result.rssGrowthMb <= TARGET_RSS_MB },
+      { case: 'reports', metric: `peak RSS growth while writing (max of ${RUNS})`, value: result.rssGrowthMb, unit: 'MB', target: `≤ ${TARGET_RSS_MB} MB`, pass: result.rssGrowthMb <= TARGET_RSS_MB },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -125,8 +131,8 @@ function apiCall(key: string, page: number, failedCall: boolean): ApiCallRow {
   };
 }
 
-function runChild(dir: string): Promise<ChildResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+function runChild(dir: string, reports: string): Promise<ChildResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', dir, reports], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += String(c)));
@@ -141,11 +147,11 @@ function runChild(dir: string): Promise<ChildResult> {
 }
 
 /** The measured part, in its own process. */
-async function child(dir: string): Promise<void> {
+async function child(dir: string, reports: string): Promise<void> {
   const store = await openRunStore({ kind: 'sqlite', path: join(dir, 'store.db') });
   const before = process.memoryUsage().rss;
   const started = performance.now();
-  const written = await writeSyncReports(store, SYNC_ID, { reportsDir: join(dir, 'reports') });
+  const written = await writeSyncReports(store, SYNC_ID, { reportsDir: join(dir, reports) });
   const elapsedMs = performance.now() - started;
   const maxRss = process.resourceUsage().maxRSS * 1024;
   await store.close();
@@ -155,4 +161,4 @@ async function child(dir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (process.argv[2] === '--child' && process.argv[1] === fileURLToPath(import.meta.url)) await child(process.argv[3] ?? '.');
+if (process.argv[2] === '--child' && process.argv[1] === fileURLToPath(import.meta.url)) await child(process.argv[3] ?? '.', process.argv[4] ?? 'reports');

@@ -57,7 +57,7 @@ export interface DigestRecordCounts {
 }
 
 export interface DigestErrors {
-  /** The run's own error (e.g. listing partitions failed), or its first failed partition's. */
+  /** The run's own error (e.g. listing partitions failed); partition errors are with their partitions. */
   run_error: { category: ErrorCategory; message: string | null } | null;
   by_category: DigestErrorCategory[];
   /** Up to 10 failed records, by record key. */
@@ -70,7 +70,7 @@ export interface DigestErrorCategory {
   records: number;
   /** Partitions that failed as a whole (not only through their records) with this category. */
   partitions: number;
-  /** The run itself failed with this category (no partition to blame). */
+  /** The run itself failed with this category (see `run_error`). */
   run_level: boolean;
   example_message: string | null;
 }

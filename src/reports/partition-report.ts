@@ -1,4 +1,4 @@
-import type { RunStore } from '../ports/run-store.js';
+import type { RecordStateRow, RunStore } from '../ports/run-store.js';
 import type { DigestFailedRecord, DigestPartition, RunDigest } from './digest-types.js';
 import { clip, code, formatCount, formatMs, formatTime, mdTable } from './markdown.js';
 import { TOP_FAILED_RECORDS } from './run-digest.js';
@@ -18,16 +18,37 @@ export interface PartitionReport {
   generated_at: string;
 }
 
-/** Reads only what the digest lacks: a few failed records, and only for partitions that have some. */
+/** Failed records read in one pass when there are at most this many (a few MB of rows). */
+const ONE_PASS_FAILED_RECORDS = 10_000;
+
+/**
+ * The first failed records of every partition, from one query over the sync's failed records,
+ * when there are few enough to hold; undefined means "ask per partition". One pass matters: the
+ * store answers a per-partition query by scanning the sync's records in key order.
+ */
+export async function failedRecordsByPartition(store: RunStore, digest: RunDigest): Promise<Map<string, RecordStateRow[]> | undefined> {
+  const byPartition = new Map<string, RecordStateRow[]>();
+  if (digest.records.failed === 0) return byPartition;
+  if (digest.records.failed > ONE_PASS_FAILED_RECORDS) return undefined;
+  for (const row of await store.listRecordStates(digest.sync_id, { status: 'failed', limit: ONE_PASS_FAILED_RECORDS })) {
+    const rows = byPartition.get(row.partitionKey) ?? [];
+    if (rows.length < TOP_FAILED_RECORDS) rows.push(row);
+    byPartition.set(row.partitionKey, rows);
+  }
+  return byPartition;
+}
+
+/** Adds to the digest's partition row what it lacks: its first failed records. */
 export async function buildPartitionReport(
   store: RunStore,
   digest: RunDigest,
   partition: DigestPartition,
   redact: (text: string) => string = (t) => t,
+  preloaded?: Map<string, RecordStateRow[]>,
 ): Promise<PartitionReport> {
-  const failed = partition.records.failed > 0
-    ? await store.listRecordStates(digest.sync_id, { status: 'failed', partitionKey: partition.key, limit: TOP_FAILED_RECORDS })
-    : [];
+  const failed = partition.records.failed === 0
+    ? []
+    : (preloaded?.get(partition.key) ?? (preloaded ? [] : await store.listRecordStates(digest.sync_id, { status: 'failed', partitionKey: partition.key, limit: TOP_FAILED_RECORDS })));
   return {
     schema_version: 1,
     sync_id: digest.sync_id,

@@ -1,8 +1,10 @@
-import type { PartitionRow, RecordCounts, RunRow, RunStore } from '../ports/run-store.js';
-import type { DigestErrorCategory, DigestFailedRecord, DigestPartition, DigestPrevious, DigestRecordCounts, RunDigest } from './digest-types.js';
+import type { PartitionRow, RecordCounts, RunStore } from '../ports/run-store.js';
+import { errorsByCategory, runLevelError } from './digest-errors.js';
+import { previousOf, retriedBy } from './digest-history.js';
+import type { DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
 import { partitionFolder, PartitionFileNamer } from './file-names.js';
 import { grafanaLinks } from './grafana-links.js';
-import { partitionMark, partitionRank, runStatusMark } from './status-marks.js';
+import { markRank, partitionMark, runStatusMark } from './status-marks.js';
 import { computeTimeBreakdown } from './time-breakdown.js';
 
 export interface DigestOptions {
@@ -16,8 +18,6 @@ export interface DigestOptions {
 }
 
 export const TOP_FAILED_RECORDS = 10;
-/** `retried by` looks this many later runs of the pipeline ahead. */
-const RETRY_LOOKAHEAD = 200;
 
 interface BatchTotals {
   batches: number;
@@ -61,18 +61,19 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
   const namer = new PartitionFileNamer();
   const partitions = partitionRows
     .map((p) => toDigestPartition(p, perPartition.get(p.partitionKey), namer, redact))
-    .sort((a, b) => partitionRank({ status: a.status, recordsFailed: a.records.failed, batchesFailed: a.batches_failed }) -
-      partitionRank({ status: b.status, recordsFailed: b.records.failed, batchesFailed: b.batches_failed }) || a.key.localeCompare(b.key));
+    .sort((a, b) => markRank(a.mark) - markRank(b.mark) || a.key.localeCompare(b.key));
 
   const records = withTotal({ ...counts, pending: Math.max(counts.pending, run.records.pending) });
-  const wallMs = run.finishedAt !== null && run.status !== 'running'
+  // A running attempt adds its time so far to what earlier attempts (before a resume) took.
+  const wallMs = run.status !== 'running'
     ? (run.durationMs ?? 0)
-    : (run.durationMs ?? 0) + Math.max(0, now - Date.parse(run.startedAt));
+    : (run.durationMs ?? 0) + Math.max(0, now - Date.parse((await store.listAttempts(syncId)).at(-1)?.startedAt ?? run.startedAt));
   const finished = partitionRows.filter((p) => p.status === 'succeeded' || p.status === 'failed').length;
   const succeeded = partitionRows.filter((p) => p.status === 'succeeded').length;
   const failedPartitions = partitionRows.filter((p) => p.status === 'failed').length;
   const apiMs = usage.reduce((sum, u) => sum + u.totalDurationMs, 0);
   const apiCalls = usage.reduce((sum, u) => sum + u.calls, 0);
+  const runError = runLevelError(run, partitions, redact);
   const topFailed: DigestFailedRecord[] = failed.map((r) => ({
     record_key: r.recordKey,
     partition_key: r.partitionKey,
@@ -118,11 +119,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
       rate_limit_rejections: run.api.rateLimitRejections,
     },
     time_breakdown: computeTimeBreakdown({ wallMs, apiMs, apiCalls, rateLimitWaitMs: run.api.rateLimitWaitSeconds * 1000, destinationMs: all.durationMs }),
-    errors: {
-      run_error: run.errorCategory ? { category: run.errorCategory, message: run.errorMessage === null ? null : redact(run.errorMessage) } : null,
-      by_category: errorsByCategory(run, failures, partitions, topFailed, redact),
-      top_failed_records: topFailed,
-    },
+    errors: { run_error: runError, by_category: errorsByCategory(runError, failures, partitions, topFailed), top_failed_records: topFailed },
     partitions,
     quota: usage.map((u) => ({ connector: u.connector, resource: u.resource, calls: u.calls, errors: u.errors, cost: u.cost, duration_ms: Math.round(u.totalDurationMs) })),
     previous: await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
@@ -161,66 +158,3 @@ function withTotal(c: RecordCounts): DigestRecordCounts {
   return { synced: c.synced, failed: c.failed, skipped: c.skipped, pending: c.pending, total: c.synced + c.failed + c.skipped + c.pending };
 }
 
-/** Record failures by category, plus partitions (and the run) that failed as a whole. */
-function errorsByCategory(
-  run: RunRow,
-  failures: Array<{ category: DigestErrorCategory['category']; count: number }>,
-  partitions: DigestPartition[],
-  topFailed: DigestFailedRecord[],
-  redact: (t: string) => string,
-): DigestErrorCategory[] {
-  const rows = new Map<string, DigestErrorCategory>();
-  const rowOf = (category: DigestErrorCategory['category']) => {
-    let row = rows.get(category);
-    if (!row) rows.set(category, (row = { category, records: 0, partitions: 0, run_level: false, example_message: null }));
-    return row;
-  };
-  for (const f of failures) {
-    const row = rowOf(f.category);
-    row.records = f.count;
-    row.example_message = topFailed.find((r) => r.category === f.category)?.message ?? null;
-  }
-  for (const p of partitions) {
-    if (p.status !== 'failed' || p.error_category === null || p.records.failed > 0) continue;
-    const row = rowOf(p.error_category);
-    row.partitions += 1;
-    row.example_message ??= p.error_message;
-  }
-  // The run's category also stands for its first failed partition; only count it when nothing else does.
-  if (run.status === 'failed' && run.errorCategory && !rows.has(run.errorCategory)) {
-    const row = rowOf(run.errorCategory);
-    row.run_level = true;
-    row.example_message = run.errorMessage === null ? null : redact(run.errorMessage);
-  }
-  return [...rows.values()].sort((a, b) => b.records + b.partitions - (a.records + a.partitions) || a.category.localeCompare(b.category));
-}
-
-async function retriedBy(store: RunStore, run: RunRow): Promise<string[]> {
-  const later = await store.listRuns({ pipeline: run.pipeline, since: run.startedAt, limit: RETRY_LOOKAHEAD });
-  return later.filter((r) => r.retryOf === run.syncId).map((r) => r.syncId).sort();
-}
-
-interface CurrentTotals {
-  records: DigestRecordCounts;
-  failedPartitions: number;
-  wallMs: number;
-  cost: number;
-}
-
-async function previousOf(store: RunStore, run: RunRow, current: CurrentTotals): Promise<DigestPrevious | null> {
-  const prev = await store.previousRun(run.pipeline, run.syncId);
-  if (!prev) return null;
-  const prevCost = (await store.apiUsage(prev.syncId)).reduce((sum, u) => sum + u.cost, 0);
-  return {
-    sync_id: prev.syncId,
-    status: prev.status,
-    started_at: prev.startedAt,
-    deltas: {
-      records_synced: current.records.synced - prev.records.synced,
-      records_failed: current.records.failed - prev.records.failed,
-      partitions_failed: current.failedPartitions - prev.partitions.failed,
-      duration_ms: prev.durationMs === null ? null : Math.round(current.wallMs - prev.durationMs),
-      quota_cost: current.cost - prevCost,
-    },
-  };
-}

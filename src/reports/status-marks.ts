@@ -29,8 +29,7 @@ export function partitionMark(p: PartitionOutcome): string {
   return '⏸';
 }
 
-/** Sort rank: what needs attention first. */
-export function partitionRank(p: PartitionOutcome): number {
-  const mark = partitionMark(p);
+/** Sort rank of a partition mark: what needs attention first. */
+export function markRank(mark: string): number {
   return mark === '❌' ? 0 : mark === '⏸' ? 1 : 2;
 }

@@ -41,6 +41,7 @@ export interface CappedBody {
 const JSON_STRING_FIELD = /"([^"\\]{1,100})"\s*:\s*"(?:[^"\\]|\\.)*"/g;
 
 const MAX_KEY_VERDICTS = 1024;
+const MAX_WALK_DEPTH = 64;
 
 const normalise = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 
@@ -133,14 +134,18 @@ export class Redactor {
    * only as far as the kept part needs, plus a margin so that a secret cut off at the end of the
    * redacted stretch is never kept in part: a large page costs what its first `maxBodyBytes` cost.
    * The truncation note gives the body's size as received.
+   *
+   * `parsed` is the body as already parsed from JSON, when the caller has it: a body with no
+   * secret-looking key anywhere then skips the field scan, the costly part of a large page.
    */
-  body(raw: string | null | undefined): CappedBody {
+  body(raw: string | null | undefined, parsed?: unknown): CappedBody {
     if (raw === null || raw === undefined || raw === '') return { text: null, truncated: false };
     const size = Buffer.byteLength(raw);
+    const scanFields = parsed === null || typeof parsed !== 'object' || this.hasSecretKey(parsed);
     // UTF-8 has at least one byte per char, so `wanted` chars of redacted text fill the cap.
     let wanted = this.maxBodyBytes + this.tailMargin;
     for (;;) {
-      const { text, complete } = this.redactPrefix(raw, wanted);
+      const { text, complete } = scanFields ? this.redactPrefix(raw, wanted) : this.redactPlainPrefix(raw, wanted);
       if (complete || text.length >= wanted) return this.capped(text, size, !complete);
       wanted *= 2; // redaction shortened the stretch below cap + margin: redact more of the body
     }
@@ -173,10 +178,36 @@ export class Redactor {
     return { text: this.text(out), complete: at >= raw.length };
   }
 
+  /** `redactPrefix` for a body known to have no secret-keyed field: known secrets and credentials only. */
+  private redactPlainPrefix(raw: string, wanted: number): { text: string; complete: boolean } {
+    return { text: this.text(raw.length > wanted ? raw.slice(0, wanted) : raw), complete: raw.length <= wanted };
+  }
+
+  /**
+   * Whether any object key in a parsed JSON value looks secret. Past `MAX_WALK_DEPTH` levels it
+   * answers yes, which only sends the body down the full field scan.
+   */
+  private hasSecretKey(value: unknown, depth = 0): boolean {
+    if (depth > MAX_WALK_DEPTH) return true;
+    if (Array.isArray(value)) {
+      for (const item of value) if (item !== null && typeof item === 'object' && this.hasSecretKey(item, depth + 1)) return true;
+      return false;
+    }
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      if (this.isSecretKey(key)) return true;
+      const item = object[key];
+      if (item !== null && typeof item === 'object' && this.hasSecretKey(item, depth + 1)) return true;
+    }
+    return false;
+  }
+
   /** Cuts redacted text to the cap; `partial` text (a redacted prefix) is cut whatever its size. */
   private capped(text: string, size: number, partial: boolean): CappedBody {
-    if (!partial && Buffer.byteLength(text) <= this.maxBodyBytes) return { text, truncated: false };
-    const cut = Buffer.from(text).subarray(0, this.maxBodyBytes).toString('utf8');
+    const bytes = Buffer.byteLength(text);
+    if (!partial && bytes <= this.maxBodyBytes) return { text, truncated: false };
+    // One byte per char (ASCII, the usual JSON) cuts as a string; otherwise cut the UTF-8 bytes.
+    const cut = bytes === text.length ? text.slice(0, this.maxBodyBytes) : Buffer.from(text).subarray(0, this.maxBodyBytes).toString('utf8');
     return { text: `${cut}…[truncated: ${size} bytes, cap ${this.maxBodyBytes}]`, truncated: true };
   }
 }

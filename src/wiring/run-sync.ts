@@ -13,7 +13,7 @@ import { SyncError, UsageError } from '../errors/sync-error.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { RunRow, RunStore } from '../ports/run-store.js';
-import { writeSyncReports } from '../reports/report-writer.js';
+import { writeSyncReports, type ReportWritten } from '../reports/report-writer.js';
 import { Redactor } from '../telemetry/redaction.js';
 import { RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { Runtime } from './runtime.js';
@@ -131,20 +131,25 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     await source.close();
     await destination.close();
   }
-  return { ...run, reportPath: await writeReports(runtime, telemetry, store, config) };
+  return { ...run, reportPath: await writeReports(runtime, telemetry, store, config, request.retryFailed) };
 }
 
-/** A report that cannot be written is recorded, not thrown: the sync itself is done and stored. */
-async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, config: PipelineConfig): Promise<string | null> {
+/**
+ * A report that cannot be written is recorded, not thrown: the sync itself is done and stored.
+ * A retry also rewrites the original sync's reports, so they point to it ("retried by").
+ */
+async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, config: PipelineConfig, retryOf: string | undefined): Promise<string | null> {
   t.events.phaseChanged({ phase: 'reporting', previous_phase: 'finalizing' });
+  const options = {
+    reportsDir: config.reports.dir,
+    grafanaUrl: runtime.options.env.grafanaUrl,
+    serviceName: runtime.options.env.serviceName,
+    redact: (text: string) => t.redactor.text(text),
+    onWritten: ({ path, files }: ReportWritten) => t.events.reportWritten(files === undefined ? { path } : { path, files }),
+  };
   try {
-    const written = await writeSyncReports(store, t.syncId, {
-      reportsDir: config.reports.dir,
-      grafanaUrl: runtime.options.env.grafanaUrl,
-      serviceName: runtime.options.env.serviceName,
-      redact: (text) => t.redactor.text(text),
-      onWritten: ({ path, files }) => t.events.reportWritten(files === undefined ? { path } : { path, files }),
-    });
+    const written = await writeSyncReports(store, t.syncId, options);
+    if (retryOf) await writeSyncReports(store, retryOf, options);
     return written?.summaryMarkdown ?? null;
   } catch (error) {
     t.events.pipelineFailed({ phase: 'reporting', message: `reports could not be written: ${t.redactor.text(String(error))}` });

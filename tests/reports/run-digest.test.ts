@@ -47,6 +47,8 @@ describe('buildRunDigest', () => {
       { category: 'NOT_FOUND', records: 0, partitions: 1, run_level: false, example_message: 'GitHub 404: Not Found' },
     ]);
     expect(d.errors.top_failed_records.map((r) => r.record_key)).toEqual(['octo/web#1', 'octo/web#2']);
+    // The run row repeats its first failed partition's error: that is not a run-level error.
+    expect(d.errors.run_error).toBeNull();
   });
 
   it('links the previous run with deltas, and the retry in both directions', async () => {

@@ -1,4 +1,3 @@
-import { readEnvironment } from '../../config/environment.js';
 import { UsageError } from '../../errors/sync-error.js';
 import { writeSyncReports } from '../../reports/report-writer.js';
 import { Redactor } from '../../telemetry/redaction.js';
@@ -13,7 +12,7 @@ export interface ReportOptions extends OutputOptions {
 
 /**
  * `syncscope report SYNC_ID`: rebuilds the sync's report folder from the run store, with the code
- * the run itself wrote it with, and emits the same `sync.report.written` events.
+ * the run itself wrote it with, and announces each file written through the same event as the run does.
  */
 export async function reportCommand(syncId: string, options: ReportOptions): Promise<number> {
   const store = await openExistingStore(options.store);
@@ -24,7 +23,7 @@ export async function reportCommand(syncId: string, options: ReportOptions): Pro
       // The run's token is not known here; key names and credential patterns still get redacted.
       const redactor = new Redactor();
       const events = runtime.eventsFor(syncId, run.pipeline, redactor).withTraceContext(run.traceId, run.rootSpanId);
-      const env = readEnvironment(process.env);
+      const { env } = runtime.options;
       const written = await writeSyncReports(store, syncId, {
         reportsDir: options.reportsDir ?? DEFAULT_REPORTS_DIR,
         grafanaUrl: env.grafanaUrl,

@@ -50,7 +50,7 @@ export function renderShowScreen(d: RunDigest, slowest: SlowCall[], reportPath: 
   ];
   if (d.links.trace) head.push(['Trace', d.links.trace]);
   if (d.links.logs) head.push(['Logs', d.links.logs]);
-  if (d.errors.run_error) head.push(['Error', `${d.errors.run_error.category}: ${clip(d.errors.run_error.message, 200)}`]);
+  if (d.errors.run_error) head.push(['Error', [d.errors.run_error.category, clip(d.errors.run_error.message, 200)].filter(Boolean).join(': ')]);
   if (d.retry_of) head.push(['Retry of', d.retry_of]);
   if (d.retried_by.length > 0) head.push(['Retried by', d.retried_by.join(', ')]);
   head.push(['Report', reportPath ?? `none yet (syncscope report ${d.sync_id})`]);

@@ -3,7 +3,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { decideRetry, type RetryPolicyOptions } from '../../engine/retry-policy.js';
 import { InterruptedError, SyncError, type ErrorCategory } from '../../errors/sync-error.js';
 import type { Clock } from '../../ports/clock.js';
-import type { BudgetKey, RequestScheduler } from '../../ports/request-scheduler.js';
+import type { BudgetKey, RateLimitObservation, RequestScheduler } from '../../ports/request-scheduler.js';
 import { observeWithExemplar, statusClass } from '../../telemetry/metrics.js';
 import { ATTR } from '../../telemetry/names.js';
 import type { RunTelemetry } from '../../telemetry/run-telemetry.js';
@@ -62,10 +62,11 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
       const startedAt = options.clock.now();
       setInFlight(options);
       let observed: ObservedResponse | undefined;
+      let rateLimit: RateLimitObservation | undefined;
       let failure: ClassifiedFailure | undefined;
       try {
         observed = await send(baseFetch, attemptInfo, init, options);
-        const rateLimit = policy.readRateLimit(observed);
+        rateLimit = policy.readRateLimit(observed);
         if (rateLimit) {
           options.scheduler.observe(options.tokenId, rateLimit);
           reporter.report(rateLimit);
@@ -86,7 +87,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
         setInFlight(options);
       }
       const durationMs = options.clock.now() - startedAt;
-      finishAttempt(options, span, attemptInfo, attempt, observed, failure, durationMs);
+      finishAttempt(options, span, attemptInfo, attempt, { observed, rateLimit, failure, durationMs });
 
       if (!failure && observed) return toResponse(observed);
       const failed = failure ?? { category: 'INTERNAL' as ErrorCategory, message: 'no response' };
@@ -199,16 +200,16 @@ function failureOfThrown(error: unknown): ClassifiedFailure {
   return { category: 'NETWORK_ERROR', message: `request failed (${detail})` };
 }
 
-function finishAttempt(
-  options: InstrumentedFetchOptions,
-  span: Span,
-  info: Attempt,
-  attempt: number,
-  observed: ObservedResponse | undefined,
-  failure: ClassifiedFailure | undefined,
-  durationMs: number,
-): void {
+interface AttemptOutcome {
+  observed: ObservedResponse | undefined;
+  rateLimit: RateLimitObservation | undefined;
+  failure: ClassifiedFailure | undefined;
+  durationMs: number;
+}
+
+function finishAttempt(options: InstrumentedFetchOptions, span: Span, info: Attempt, attempt: number, outcome: AttemptOutcome): void {
   const { telemetry, policy } = options;
+  const { observed, rateLimit, failure, durationMs } = outcome;
   const safeUrl = telemetry.redactor.url(info.url.toString());
   span.setAttribute(ATTR.urlFull, safeUrl);
   if (observed) span.setAttribute(ATTR.httpStatus, observed.status);
@@ -225,7 +226,7 @@ function finishAttempt(
   telemetry.stats.apiTimeMs += durationMs;
   telemetry.metrics.apiRequests.inc({ ...labels, status_class: statusClass(observed?.status), error_category: errorCategory });
   observeWithExemplar(telemetry.metrics, telemetry.metrics.apiRequestDuration, labels, durationMs / 1000, { traceId, spanId });
-  const cost = observed ? policy.readRateLimit(observed)?.cost : undefined;
+  const cost = rateLimit?.cost;
   telemetry.events.apiCall(policy.protocolFor(info.url), {
     connector: policy.connector,
     operation: info.operation,
@@ -240,7 +241,8 @@ function finishAttempt(
 
   const keepBodies = options.auditBodies === 'all' || (options.auditBodies === 'errors' && failure !== undefined);
   const request = keepBodies ? telemetry.redactor.body(info.requestBody) : { text: null, truncated: false };
-  const response = keepBodies ? telemetry.redactor.body(observed?.bodyText) : { text: null, truncated: false };
+  // The parsed JSON lets a body without secret-looking keys skip the costly field scan.
+  const response = keepBodies ? telemetry.redactor.body(observed?.bodyText, observed?.json) : { text: null, truncated: false };
   telemetry.audit.record({
     syncId: telemetry.syncId,
     partitionKey: currentPartitionKey() ?? null,
@@ -258,7 +260,7 @@ function finishAttempt(
     requestId: observed ? policy.requestIdOf(observed) : null,
     resource: info.key.resource,
     cost: cost ?? (policy.protocolFor(info.url) === 'rest' ? 1 : null),
-    rateLimitRemaining: observed ? (policy.readRateLimit(observed)?.remaining ?? null) : null,
+    rateLimitRemaining: rateLimit?.remaining ?? null,
     requestHeaders: telemetry.redactor.headers(info.requestHeaders),
     requestBody: request.text,
     responseBody: failure && !keepBodies ? null : response.text,

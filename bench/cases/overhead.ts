@@ -1,0 +1,116 @@
+import { startGithubSimulator } from '../../src/simulator/github/index.js';
+import { startOtlpReceiver } from '../lib/otlp-endpoints.js';
+import type { BenchFigure } from '../lib/report.js';
+import { list, median } from '../lib/stats.js';
+import { runWorker, type WorkerRun } from '../lib/worker.js';
+
+const REPOS = 20;
+const PRS_PER_REPO = 2000;
+const ROUNDS = 4;
+
+type Variant = 'off' | 'on' | 'on, no audit bodies';
+
+/**
+ * What telemetry costs a sync that nothing else slows down: the same sync (20 repos × 2,000 PRs,
+ * per_page 100, destination writes on) against a zero-latency simulator, telemetry off vs fully on,
+ * each in a fresh worker process, interleaved (off, on, …) so drift on a shared machine hits both.
+ *
+ * - off: `SYNCSCOPE_TELEMETRY=off` (no tracing SDK, error events only), audit rows without bodies.
+ * - on:  spans and log events exported over OTLP/HTTP JSON to a local receiver, JSON events at
+ *        info written to a file, metrics, and the audit trail with request/response bodies
+ *        (`audit.bodies = "all"`, the default, capped at 64 KiB and redacted).
+ * - on, no audit bodies: on, minus the bodies; splits what the audit bodies cost from the rest.
+ *
+ * Metrics are in-process counters updated in every variant (they cannot be turned off).
+ */
+export async function telemetryOverhead(): Promise<BenchFigure[]> {
+  const sim = await startGithubSimulator({
+    repos: REPOS,
+    prsPerRepo: PRS_PER_REPO,
+    latencyMs: 0,
+    rateLimit: { limit: 10_000_000, windowSeconds: 3600 },
+    secondary: { maxConcurrent: 1000, pointsPerMinutePerEndpoint: 10_000_000 },
+  });
+  const receiver = await startOtlpReceiver();
+  try {
+    const base = {
+      baseUrl: sim.url,
+      org: sim.org,
+      perPage: 100,
+      batchSize: 100,
+      partitionConcurrency: 4,
+      maxConcurrentRequests: 8,
+      execute: true,
+      maxPerEndpointPerMinute: 10_000_000,
+    };
+    const onEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, SYNCSCOPE_LOG_LEVEL: 'info' };
+    const run: Record<Variant, () => Promise<WorkerRun>> = {
+      off: () => runWorker({ ...base, auditBodies: 'none' }, { SYNCSCOPE_TELEMETRY: 'off' }),
+      on: () => runWorker({ ...base, auditBodies: 'all', logToFile: true }, onEnv),
+      'on, no audit bodies': () => runWorker({ ...base, auditBodies: 'none', logToFile: true }, onEnv),
+    };
+    await run.off(); // warm-up (page cache, simulator JIT); not counted
+    const runs: Record<Variant, WorkerRun[]> = { off: [], on: [], 'on, no audit bodies': [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const variant of Object.keys(run) as Variant[]) runs[variant].push(check(await run[variant](), REPOS * PRS_PER_REPO));
+    }
+    return figures(runs, receiver.stats());
+  } finally {
+    await receiver.stop();
+    await sim.close();
+  }
+}
+
+function figures(runs: Record<Variant, WorkerRun[]>, received: { spans: number; logRecords: number }): BenchFigure[] {
+  const wall = (v: Variant) => runs[v].map((r) => r.elapsedMs);
+  const cpu = (v: Variant) => runs[v].map((r) => r.cpuMs);
+  const pairRatios = (v: Variant, of: (v: Variant) => number[]) => of(v).map((x, i) => x / of('off')[i]!);
+  const wallRatio = median(pairRatios('on', wall));
+  const calls = runs.on[0]!.requests;
+  const perCallUs = ((median(wall('on')) - median(wall('off'))) / calls) * 1000;
+  const perCallCpuUs = ((median(cpu('on')) - median(cpu('off'))) / calls) * 1000;
+  const on = runs.on[0]!;
+  return [
+    {
+      case: 'overhead',
+      metric: `sync wall time, telemetry on / off (median of ${ROUNDS} pairs)`,
+      value: wallRatio,
+      unit: '×',
+      target: '≤ 1.05',
+      pass: wallRatio <= 1.05,
+      note:
+        `${REPOS * PRS_PER_REPO} records, ${calls} API calls, zero-latency simulator; off ${list(wall('off'), 1000)} s, ` +
+        `on ${list(wall('on'), 1000)} s; on = spans + log events over OTLP/HTTP, JSON events at info to a file, ` +
+        `metrics, audit bodies "all" (64 KiB cap); off = SYNCSCOPE_TELEMETRY=off, audit rows without bodies. ` +
+        `Per run "on": ~${Math.round(received.spans / (ROUNDS * 2))} spans, ${on.eventLines} events`,
+    },
+    {
+      case: 'overhead',
+      metric: 'telemetry cost per API call (wall)',
+      value: perCallUs,
+      unit: 'µs',
+      note: `(median on − median off) / ${calls} calls; CPU: ${perCallCpuUs.toFixed(0)} µs per call`,
+    },
+    {
+      case: 'overhead',
+      metric: 'sync CPU time, telemetry on / off',
+      value: median(pairRatios('on', cpu)),
+      unit: '×',
+      note: `worker CPU (user + system, all threads), steadier than wall time on a shared machine; off ${list(cpu('off'), 1000)} s, on ${list(cpu('on'), 1000)} s`,
+    },
+    {
+      case: 'overhead',
+      metric: 'sync wall time, on without audit bodies / off',
+      value: median(pairRatios('on, no audit bodies', wall)),
+      unit: '×',
+      note: `what spans, log shipping and events cost without the audit bodies; CPU ratio ${median(pairRatios('on, no audit bodies', cpu)).toFixed(3)}`,
+    },
+  ];
+}
+
+function check(run: WorkerRun, records: number): WorkerRun {
+  if (run.status !== 'succeeded' || run.records !== records) {
+    throw new Error(`overhead: a run ended ${run.status} with ${run.records}/${records} records`);
+  }
+  return run;
+}

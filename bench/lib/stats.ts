@@ -1,0 +1,15 @@
+/** The median of a non-empty list (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of nothing');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** `values` rounded for a note, e.g. "4.81, 4.93, 5.02 s". */
+export function list(values: readonly number[], scale = 1, digits = 2, unit = ''): string {
+  return `${values.map((v) => (v / scale).toFixed(digits)).join(', ')}${unit ? ` ${unit}` : ''}`;
+}
+
+/** Milliseconds to seconds, for notes. */
+export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
