@@ -3,6 +3,7 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import type TransportStream from 'winston-transport';
+import { EXPORT_TIMEOUT_MS, pendingExports } from './export-guard.js';
 
 export interface LogShippingOptions {
   /** OTLP/HTTP logs URL; undefined and no processors = no shipping. */
@@ -13,7 +14,7 @@ export interface LogShippingOptions {
   onExportFailure?: () => void;
 }
 
-/** Counts failed log exports instead of letting them surface. */
+/** Counts failed log exports instead of letting them surface; a shutdown may abandon them (counted). */
 class ReportingLogExporter implements LogRecordExporter {
   constructor(
     private readonly inner: LogRecordExporter,
@@ -21,10 +22,11 @@ class ReportingLogExporter implements LogRecordExporter {
   ) {}
 
   export(logs: ReadableLogRecord[], done: (result: ExportResult) => void): void {
-    this.inner.export(logs, (result) => {
+    const settle = pendingExports.track((result) => {
       if (result.code !== ExportResultCode.SUCCESS) this.onFailure?.();
       done(result);
     });
+    this.inner.export(logs, settle);
   }
 
   shutdown(): Promise<void> {
@@ -48,12 +50,13 @@ export function createLogShipping(options: LogShippingOptions): { processors: Lo
       ? [
           new BatchLogRecordProcessor({
             exporter: new ReportingLogExporter(
-              new OTLPLogExporter({ url: options.logsUrl, headers: options.headers, timeoutMillis: 10_000 }),
+              new OTLPLogExporter({ url: options.logsUrl, headers: options.headers, timeoutMillis: EXPORT_TIMEOUT_MS }),
               options.onExportFailure,
             ),
             maxQueueSize: 4096,
             maxExportBatchSize: 512,
             scheduledDelayMillis: 1000,
+            exportTimeoutMillis: EXPORT_TIMEOUT_MS,
           }),
         ]
       : []);

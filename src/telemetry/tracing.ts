@@ -12,6 +12,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { EXPORT_TIMEOUT_MS, pendingExports } from './export-guard.js';
 
 export const TRACER_NAME = 'syncscope';
 
@@ -28,7 +29,10 @@ export interface TracingOptions {
   logRecordProcessors?: LogRecordProcessor[];
   /** Spans queued at most while the backend is slow or down; beyond it spans are dropped. */
   maxQueueSize?: number;
-  /** Bound on one export request, so a backend that never answers cannot hold memory long. */
+  /**
+   * Bound on one export (retries included), so a backend that never answers cannot hold memory
+   * long, nor the process at exit (default `EXPORT_TIMEOUT_MS`).
+   */
   exportTimeoutMillis?: number;
   /** Told about every failed export (the backend is down or refused the data). */
   onExportFailure?: (signal: 'traces', spans: number, error: Error | undefined) => void;
@@ -40,7 +44,10 @@ export interface TracingHandle {
   shutdown(timeoutMs?: number): Promise<{ ok: boolean; error?: string }>;
 }
 
-/** Counts failed exports instead of letting them surface as unhandled errors. */
+/**
+ * Counts failed exports instead of letting them surface as unhandled errors; an export a
+ * shutdown gives up on fails (and counts) at once.
+ */
 class ReportingExporter implements SpanExporter {
   constructor(
     private readonly inner: SpanExporter,
@@ -48,10 +55,11 @@ class ReportingExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.inner.export(spans, (result) => {
+    const settle = pendingExports.track((result) => {
       if (result.code !== ExportResultCode.SUCCESS) this.onFailure?.('traces', spans.length, result.error);
       done(result);
     });
+    this.inner.export(spans, settle);
   }
 
   shutdown(): Promise<void> {
@@ -67,17 +75,14 @@ function spanProcessorsFor(options: TracingOptions): SpanProcessor[] {
   if (options.spanProcessors) return options.spanProcessors;
   // Without a backend we still record spans: trace IDs tie logs, store rows and reports together.
   if (!options.tracesUrl) return [new NoopSpanProcessor()];
-  const exporter = new OTLPTraceExporter({
-    url: options.tracesUrl,
-    headers: options.headers,
-    timeoutMillis: options.exportTimeoutMillis ?? 10_000,
-  });
+  const timeoutMillis = options.exportTimeoutMillis ?? EXPORT_TIMEOUT_MS;
+  const exporter = new OTLPTraceExporter({ url: options.tracesUrl, headers: options.headers, timeoutMillis });
   return [
     new BatchSpanProcessor(new ReportingExporter(exporter, options.onExportFailure), {
       maxQueueSize: options.maxQueueSize ?? 4096,
       maxExportBatchSize: 512,
       scheduledDelayMillis: 1000,
-      exportTimeoutMillis: options.exportTimeoutMillis ?? 10_000,
+      exportTimeoutMillis: timeoutMillis,
     }),
   ];
 }
@@ -113,7 +118,10 @@ export function startTracing(options: TracingOptions): TracingHandle {
         await Promise.race([sdk.shutdown(), timeout]);
         return { ok: true };
       } catch (error) {
-        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        // Whatever still waits for the backend is lost: count it now rather than when it times out.
+        const abandoned = pendingExports.abandonAll(`abandoned at shutdown after ${timeoutMs} ms`);
+        const message = error instanceof Error ? error.message : String(error);
+        return { ok: false, error: abandoned > 0 ? `${message}; ${abandoned} export(s) abandoned` : message };
       } finally {
         clearTimeout(timer);
       }

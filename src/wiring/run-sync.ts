@@ -152,7 +152,7 @@ async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, 
     if (retryOf) await writeSyncReports(store, retryOf, options);
     return written?.summaryMarkdown ?? null;
   } catch (error) {
-    t.events.pipelineFailed({ phase: 'reporting', message: `reports could not be written: ${t.redactor.text(String(error))}` });
+    t.events.pipelineFailed({ phase: 'reporting', error_message: `reports could not be written: ${t.redactor.text(String(error))}` });
     return null;
   }
 }

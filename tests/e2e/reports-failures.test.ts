@@ -6,14 +6,14 @@ import { jsonLines, runCli, tempDir } from '../helpers/cli.js';
 
 const TOKEN = 'ghp_reportsFailuresToken00000000000000000';
 
-function writeConfig(dir: string, name: string, sim: GithubSimulator): string {
+function writeConfig(dir: string, name: string, sim: GithubSimulator, reports = join(dir, 'reports')): string {
   const path = join(dir, `${name}.toml`);
   writeFileSync(path, [
     '[pipeline]', `name = "${name}"`,
     '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 10',
     '[destination]', 'type = "sqlite"', `path = "${join(dir, `${name}-github.db`)}"`,
     '[store]', 'type = "sqlite"', `path = "${join(dir, 'store.db')}"`,
-    '[reports]', `dir = "${join(dir, 'reports')}"`,
+    '[reports]', `dir = "${reports}"`,
   ].join('\n'));
   return path;
 }
@@ -73,5 +73,17 @@ describe('reports are written for every partition even when the sync fails', () 
 
     const written = jsonLines(result.stderr).filter((e) => e.event === 'sync.report.written');
     expect(written.map((e) => e.path)).toEqual([join(folder, '_SYNC_SUMMARY.md'), join(folder, '_SYNC_SUMMARY.json')]);
+  });
+
+  it('a report folder that cannot be written is recorded as an event; the sync result stands', async () => {
+    const blocked = join(tmp.dir, 'not-a-directory');
+    writeFileSync(blocked, 'a file where the reports should go');
+    const result = await runCli(['run', '--config', writeConfig(tmp.dir, 'unwritable-reports', sim, blocked), '--execute', '--json'], { env: { GITHUB_TOKEN: TOKEN } });
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.status).toBe('partial');
+    expect(summary.report_path).toBeUndefined();
+    const failure = jsonLines(result.stderr).find((e) => e.event === 'sync.pipeline.failed' && e.phase === 'reporting');
+    expect(String(failure?.error_message)).toMatch(/^reports could not be written: .*ENOTDIR/);
   });
 });
