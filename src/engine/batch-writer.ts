@@ -56,11 +56,12 @@ export class BatchWriter {
       const failedKeys = new Map(allFailures.map((f) => [f.key, f]));
       const now = new Date(this.clock.now()).toISOString();
       const written: RecordStatus = this.options.dryRun ? 'skipped' : 'synced';
+      const redact = (failure: RecordFailure | undefined) => (failure ? { ...failure, message: t.redactor.text(failure.message) } : undefined);
       const states: RecordStateRow[] = [
-        ...records.map((r) => stateOf(t.syncId, partition.key, r.key, r.entity, failedKeys.get(r.key), written, externalIds[r.key], now)),
+        ...records.map((r) => stateOf(t.syncId, partition.key, r.key, r.entity, redact(failedKeys.get(r.key)), written, externalIds[r.key], now)),
         ...input.sourceFailures
           .filter((f) => !records.some((r) => r.key === f.key))
-          .map((f) => stateOf(t.syncId, partition.key, f.key, 'unknown', f, written, undefined, now)),
+          .map((f) => stateOf(t.syncId, partition.key, f.key, 'unknown', redact(f), written, undefined, now)),
       ];
       const outcome = countStates(states);
       const durationMs = this.clock.now() - startedAt;
@@ -151,7 +152,7 @@ export class BatchWriter {
         partition: partition.key,
         record_key: state.recordKey,
         error_category: state.errorCategory,
-        message: state.errorMessage,
+        error_message: state.errorMessage,
       });
     }
     const fields = {

@@ -6,7 +6,7 @@ import type { PartitionRow, RunStore } from '../ports/run-store.js';
 import type { Source } from '../ports/source.js';
 import { ATTR, SPAN } from '../telemetry/names.js';
 import { withPartition } from '../telemetry/partition-scope.js';
-import { markSpanError, type RunTelemetry } from '../telemetry/run-telemetry.js';
+import type { RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { BatchWriter } from './batch-writer.js';
 import type { EngineOptions } from './engine-options.js';
 
@@ -75,7 +75,7 @@ export async function runPartition(
         row.errorCategory = syncError.category;
         row.errorMessage = t.redactor.text(syncError.message);
         if (row.status === 'failed') {
-          markSpanError(span, syncError);
+          t.markSpanError(span, syncError);
           t.metrics.errors.inc({ pipeline: t.pipeline, error_category: syncError.category });
         }
       } finally {
@@ -146,7 +146,7 @@ function report(t: RunTelemetry, partition: Partition, row: PartitionRow): void 
     batches: row.batchesTotal,
     duration_ms: Math.round(row.durationMs ?? 0),
     error_category: row.errorCategory,
-    message: row.errorMessage,
+    error_message: row.errorMessage,
   };
   if (row.status === 'succeeded') t.events.partitionCompleted(partition.kind, fields);
   else t.events.partitionFailed(partition.kind, fields);

@@ -7,7 +7,7 @@ import type { PartitionRow, RunRow, RunStatus, RunStore } from '../ports/run-sto
 import type { ProgressListener } from '../ports/progress.js';
 import type { Source } from '../ports/source.js';
 import { ATTR, SPAN } from '../telemetry/names.js';
-import { markSpanError, type RunTelemetry } from '../telemetry/run-telemetry.js';
+import type { RunTelemetry } from '../telemetry/run-telemetry.js';
 import { BatchWriter } from './batch-writer.js';
 import type { EngineOptions } from './engine-options.js';
 import { mapWithConcurrency } from './concurrency.js';
@@ -103,12 +103,12 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
         partitions: run.partitions.total,
         duration_ms: Math.round(finished - started),
         error_category: run.errorCategory,
-        message: run.errorMessage,
+        error_message: run.errorMessage,
       };
       if (status === 'succeeded' || status === 'partial') t.events.pipelineCompleted(fields);
       else {
         if (runError) {
-          markSpanError(root, runError);
+          t.markSpanError(root, runError);
           t.metrics.errors.inc({ pipeline: input.pipeline, error_category: runError.category });
         }
         t.events.pipelineFailed(fields);

@@ -34,6 +34,7 @@ export const EVENTS = {
   dbWrite: { name: 'sync.db.write', level: 'debug', when: 'a batch was written to the destination' },
   recordFailed: { name: 'sync.record.failed', level: 'warn', when: 'a record failed' },
   reportWritten: { name: 'sync.report.written', level: 'info', when: 'a report file was written' },
+  reportFailed: { name: 'sync.report.failed', level: 'error', when: 'the report folder could not be written; the sync itself is stored' },
   auditWriteFailed: {
     name: 'sync.audit.write_failed',
     level: 'warn',

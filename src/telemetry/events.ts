@@ -68,6 +68,7 @@ export class RunEvents {
   dbWrite(f: EventFields) { this.emit(EVENTS.dbWrite, f); }
   recordFailed(f: EventFields) { this.emit(EVENTS.recordFailed, f); }
   reportWritten(f: EventFields) { this.emit(EVENTS.reportWritten, f); }
+  reportFailed(f: EventFields) { this.emit(EVENTS.reportFailed, f); }
   auditWriteFailed(f: EventFields) { this.emit(EVENTS.auditWriteFailed, f); }
 
   private emit(entry: CatalogEntry, fields: EventFields): void {

@@ -72,7 +72,7 @@ export class RunTelemetry {
       try {
         return await fn(span);
       } catch (error) {
-        markSpanError(span, error);
+        this.markSpanError(span, error);
         throw error;
       } finally {
         span.end();
@@ -103,19 +103,18 @@ export class RunTelemetry {
     }
   }
 
+  /** Marks a span failed with `error.type` = category; the status message is redacted. */
+  markSpanError(span: Span, error: unknown): void {
+    const category =
+      error !== null && typeof error === 'object' && 'category' in error && typeof error.category === 'string'
+        ? (error.category as ErrorCategory)
+        : 'INTERNAL';
+    span.setAttribute(ATTR.errorType, category);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: this.redactor.text(error instanceof Error ? error.message : String(error)) });
+  }
+
   activeTraceIds(): { traceId: string; spanId: string } {
     const ctx = trace.getActiveSpan()?.spanContext();
     return { traceId: ctx?.traceId ?? '', spanId: ctx?.spanId ?? '' };
   }
-}
-
-/** Marks a span failed with the design's `error.type` = category. */
-export function markSpanError(span: Span, error: unknown, category?: ErrorCategory): void {
-  const resolved =
-    category ??
-    (error !== null && typeof error === 'object' && 'category' in error && typeof error.category === 'string'
-      ? (error.category as ErrorCategory)
-      : 'INTERNAL');
-  span.setAttribute(ATTR.errorType, resolved);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }

@@ -63,7 +63,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     events: runtime.eventsFor(syncId, config.pipeline.name, redactor),
     redactor,
     audit: new BufferedAuditSink(store, (error, dropped) =>
-      telemetry.events.auditWriteFailed({ dropped_rows: dropped, message: error instanceof Error ? error.message : String(error) }),
+      telemetry.events.auditWriteFailed({ dropped_rows: dropped, error_message: error instanceof Error ? error.message : String(error) }),
     ),
   });
   const scheduler = new BudgetScheduler({
@@ -152,7 +152,7 @@ async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, 
     if (retryOf) await writeSyncReports(store, retryOf, options);
     return written?.summaryMarkdown ?? null;
   } catch (error) {
-    t.events.pipelineFailed({ phase: 'reporting', error_message: `reports could not be written: ${t.redactor.text(String(error))}` });
+    t.events.reportFailed({ reports_dir: config.reports.dir, error_message: t.redactor.text(error instanceof Error ? error.message : String(error)) });
     return null;
   }
 }

@@ -28,6 +28,7 @@ describe('/metrics after a real run', () => {
       pipeline: { name: 'scrape-test' },
       source: { type: 'github', base_url: sim.url, org: sim.org, per_page: 10 },
       destination: { type: 'sqlite', path: `${tmp.dir}/github.db` },
+      reports: { dir: `${tmp.dir}/reports` },
       api: { max_concurrent_per_token: 4, request_timeout_ms: 5000, max_attempts: 6, reset_margin_ms: 20, pace_below_share: 0.1, max_requests_per_minute_per_endpoint: 800 },
     });
     const run = await runSync(runtime, { config, store, execute: true });

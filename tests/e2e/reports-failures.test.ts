@@ -83,7 +83,8 @@ describe('reports are written for every partition even when the sync fails', () 
     const summary = JSON.parse(result.stdout);
     expect(summary.status).toBe('partial');
     expect(summary.report_path).toBeUndefined();
-    const failure = jsonLines(result.stderr).find((e) => e.event === 'sync.pipeline.failed' && e.phase === 'reporting');
-    expect(String(failure?.error_message)).toMatch(/^reports could not be written: .*ENOTDIR/);
+    const failure = jsonLines(result.stderr).find((e) => e.event === 'sync.report.failed');
+    expect(failure?.level).toBe('error');
+    expect(String(failure?.error_message)).toMatch(/ENOTDIR/);
   });
 });

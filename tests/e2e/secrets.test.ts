@@ -168,9 +168,7 @@ describe('a token echoed in provider error messages (a partition error and recor
 
   it('is in no stderr event and not on stdout', () => sinks.events(s));
   it('is in no report file', () => sinks.reports(s));
-  // KNOWN LEAKS, outside src/reports: `markSpanError` (src/telemetry/run-telemetry.ts) puts the raw
-  // error message in the span status, and the batch writer (src/engine/batch-writer.ts, `stateOf`)
-  // stores a record failure's message unredacted. Turn these into `it` once fixed.
-  it.fails('is in no exported span (KNOWN LEAK: span status message of sync.repo)', () => sinks.spans(s));
-  it.fails('is in no store row (KNOWN LEAK: record_states.error_message)', () => sinks.store(s));
+  // Both once leaked: span status messages and record failure messages are now redacted at the source.
+  it('is in no exported span', () => sinks.spans(s));
+  it('is in no store row', () => sinks.store(s));
 });
