@@ -11,6 +11,8 @@ const BATCH_SIZE = 20;
 const ROUNDS = 3;
 const SHUTDOWN_BUDGET_MS = 3000;
 const LIMIT_MB = 256;
+/** Shutdown starts the final flush; every export has at most 5 s (EXPORT_TIMEOUT_MS), plus closing the store. */
+const EXIT_BUDGET_MS = 5500;
 
 type Backend = 'healthy' | 'refused' | 'black hole';
 
@@ -130,13 +132,18 @@ function figures(runs: Record<Backend, WorkerRun[]>, seen: Record<Backend, { spa
     pass: shutdown <= SHUTDOWN_BUDGET_MS + 100,
     note: `runtime.shutdown(${SHUTDOWN_BUDGET_MS}); messages: ${[...new Set(outages.map((r) => r.telemetryError ?? 'none'))].join('; ')}`,
   });
-  const lag = Math.max(...outages.map((r) => r.exitLagMs));
+  const exit = (r: WorkerRun) => r.shutdownMs + r.exitLagMs;
+  const slowestExit = Math.max(...outages.map(exit));
   out.push({
     case: 'outage',
-    metric: 'process exit after its result, slowest in an outage',
-    value: Math.round(lag),
+    metric: 'process exit after shutdown began, slowest in an outage',
+    value: Math.round(slowestExit),
     unit: 'ms',
-    note: `what held the process after shutdown returned; healthy: ${Math.round(Math.max(...runs.healthy.map((r) => r.exitLagMs)))} ms; black-hole connections per run: ${Math.round(seen['black hole'].connections / ROUNDS)}`,
+    target: `≤ ${EXIT_BUDGET_MS} ms`,
+    pass: slowestExit <= EXIT_BUDGET_MS,
+    note:
+      `shutdown returns at its ${SHUTDOWN_BUDGET_MS} ms budget; an export still waiting then holds the process until its own timeout ` +
+      `(5 s); healthy: ${Math.round(Math.max(...runs.healthy.map(exit)))} ms; black-hole connections per run: ${Math.round(seen['black hole'].connections / ROUNDS)}`,
   });
   return out;
 }
