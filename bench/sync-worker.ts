@@ -31,6 +31,8 @@ export interface WorkerArgs {
 
 export interface WorkerResult {
   elapsedMs: number;
+  /** Epoch ms at which the sync began (after any `startAt` wait). */
+  startedAtMs: number;
   status: string;
   records: number;
   requests: number;
@@ -71,6 +73,7 @@ const config = parsePipelineConfig({
 });
 
 if (args.startAt) await new Promise((r) => setTimeout(r, Math.max(0, args.startAt! - Date.now())));
+const startedAtMs = Date.now();
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
 const run = await runSync(runtime, { config, store, token: args.token, execute: args.execute });
@@ -85,6 +88,7 @@ await new Promise<void>((resolve) => logStream.end(resolve));
 const eventLines = args.logToFile ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length : 0;
 const result: WorkerResult = {
   elapsedMs,
+  startedAtMs,
   status: run.status,
   records: run.records.synced + run.records.skipped,
   requests: run.api.requests,
