@@ -11,7 +11,7 @@ import { telemetryOverhead } from './cases/overhead.js';
 import { reportsBench } from './cases/reports.js';
 import { throughput } from './cases/throughput.js';
 import { renderFigures, type BenchFigure } from './lib/report.js';
-import { cleanUpWorkers } from './lib/worker.js';
+import { cleanUpWorkers, prepareWorkers } from './lib/worker.js';
 
 const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   budget: budgetUtilisation,
@@ -33,6 +33,7 @@ if (unknown.length) {
 const figures: BenchFigure[] = [];
 const startedAt = new Date().toISOString();
 try {
+  await prepareWorkers();
   for (const name of selected) {
     const t0 = performance.now();
     process.stderr.write(`▶ ${name} ...\n`);

@@ -6,7 +6,7 @@ import { runWorker, type WorkerRun } from '../lib/worker.js';
 
 const REPOS = 20;
 const PRS_PER_REPO = 2000;
-const ROUNDS = 4;
+const ROUNDS = 5;
 
 type Variant = 'off' | 'on' | 'on, no audit bodies';
 
@@ -80,7 +80,7 @@ function figures(runs: Record<Variant, WorkerRun[]>, received: { spans: number; 
       pass: wallRatio <= 1.05,
       note:
         `${REPOS * PRS_PER_REPO} records, ${calls} API calls, zero-latency simulator; off ${list(wall('off'), 1000)} s, ` +
-        `on ${list(wall('on'), 1000)} s; on = spans + log events over OTLP/HTTP, JSON events at info to a file, ` +
+        `on ${list(wall('on'), 1000)} s (pair ratios ${spread(pairRatios('on', wall))}); on = spans + log events over OTLP/HTTP, JSON events at info to a file, ` +
         `metrics, audit bodies "all" (64 KiB cap); off = SYNCSCOPE_TELEMETRY=off, audit rows without bodies. ` +
         `Per run "on": ~${Math.round(received.spans / (ROUNDS * 2))} spans, ${on.eventLines} events`,
     },
@@ -103,10 +103,12 @@ function figures(runs: Record<Variant, WorkerRun[]>, received: { spans: number; 
       metric: 'sync wall time, on without audit bodies / off',
       value: median(pairRatios('on, no audit bodies', wall)),
       unit: '×',
-      note: `what spans, log shipping and events cost without the audit bodies; CPU ratio ${median(pairRatios('on, no audit bodies', cpu)).toFixed(3)}`,
+      note: `what spans, log shipping and events cost without the audit bodies (pair ratios ${spread(pairRatios('on, no audit bodies', wall))}); CPU ratio ${median(pairRatios('on, no audit bodies', cpu)).toFixed(3)}`,
     },
   ];
 }
+
+const spread = (ratios: number[]) => `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
 
 function check(run: WorkerRun, records: number): WorkerRun {
   if (run.status !== 'succeeded' || run.records !== records) {

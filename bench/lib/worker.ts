@@ -44,6 +44,14 @@ function compiledWorker(): Promise<string> {
   return compiled;
 }
 
+/**
+ * Compiles the worker now, so that no case pays for it inside a measurement (cases that start a
+ * sync on a rate-limit window boundary compute that time before spawning).
+ */
+export async function prepareWorkers(): Promise<void> {
+  await compiledWorker();
+}
+
 /** Removes the compiled worker (call once, when the bench is done). */
 export function cleanUpWorkers(): void {
   if (buildDir) rmSync(buildDir, { recursive: true, force: true });
@@ -52,17 +60,21 @@ export function cleanUpWorkers(): void {
 }
 
 /**
- * Runs one sync in a child process with the given environment; resolves with its measurements.
- * A non-zero exit, or no result line, rejects with the worker's stderr.
+ * Runs one sync in a child process with the given environment (and Node flags, e.g. a heap cap);
+ * resolves with its measurements. A non-zero exit, or no result line, rejects with its stderr.
  */
-export async function runWorker(args: Omit<WorkerArgs, 'dir'>, env: Record<string, string> = {}): Promise<WorkerRun> {
+export async function runWorker(
+  args: Omit<WorkerArgs, 'dir'>,
+  env: Record<string, string> = {},
+  nodeFlags: string[] = [],
+): Promise<WorkerRun> {
   const entry = await compiledWorker();
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-'));
   try {
     const childEnv: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) childEnv[k] = v;
     const started = performance.now();
-    const child = spawn(process.execPath, [entry, JSON.stringify({ ...args, dir })], {
+    const child = spawn(process.execPath, [...nodeFlags, entry, JSON.stringify({ ...args, dir })], {
       env: { ...childEnv, SYNCSCOPE_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -11,18 +11,29 @@ export const EXPORT_TIMEOUT_MS = 5000;
 type Settle = (result: ExportResult) => void;
 
 /**
- * Exports still waiting for the backend, process-wide like the SDK itself. A shutdown that runs out
- * of time fails them at once (counted as failed exports, like any other) instead of waiting for a
- * backend that may never answer; their late results are ignored.
+ * The process's telemetry exports, process-wide like the SDK itself. A shutdown that runs out of
+ * time gives up on the backend: exports still waiting fail at once (counted as failed exports,
+ * like any other), and the ones the SDK still starts afterwards (the log processor flushes its
+ * batches one by one) fail without a request, so nothing is left to hold the process open.
  */
-class PendingExports {
+class ExportGuard {
   private readonly pending = new Set<Settle>();
+  private givenUp = false;
+
+  /** A new SDK is starting (a new runtime in this process): exports go to the backend again. */
+  reopen(): void {
+    this.givenUp = false;
+  }
 
   /**
-   * Wraps an export's completion: `onResult` runs once, with the backend's result or, if the
-   * export is abandoned first, with a failure. Returns the callback to hand the real exporter.
+   * Runs one export (`send` hands the batch to the real exporter with the callback it is given);
+   * `onResult` gets the backend's result or, if the shutdown gave up first, a failure.
    */
-  track(onResult: Settle): Settle {
+  export(send: (settle: Settle) => void, onResult: Settle): void {
+    if (this.givenUp) {
+      onResult({ code: ExportResultCode.FAILED, error: new Error('telemetry shutdown gave up on the backend') });
+      return;
+    }
     let settled = false;
     const settle: Settle = (result) => {
       if (settled) return;
@@ -31,15 +42,21 @@ class PendingExports {
       onResult(result);
     };
     this.pending.add(settle);
-    return settle;
+    send(settle);
   }
 
-  /** Fails every export still waiting; returns how many there were. */
-  abandonAll(reason: string): number {
+  /** The exporter's flush, or nothing to wait for once the shutdown gave up. */
+  forceFlush(flush: () => Promise<void>): Promise<void> {
+    return this.givenUp ? Promise.resolve() : flush();
+  }
+
+  /** Gives up on the backend: fails every export still waiting; returns how many there were. */
+  giveUp(reason: string): number {
+    this.givenUp = true;
     const waiting = [...this.pending];
     for (const settle of waiting) settle({ code: ExportResultCode.FAILED, error: new Error(reason) });
     return waiting.length;
   }
 }
 
-export const pendingExports = new PendingExports();
+export const exportGuard = new ExportGuard();

@@ -3,7 +3,7 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import type TransportStream from 'winston-transport';
-import { EXPORT_TIMEOUT_MS, pendingExports } from './export-guard.js';
+import { EXPORT_TIMEOUT_MS, exportGuard } from './export-guard.js';
 
 export interface LogShippingOptions {
   /** OTLP/HTTP logs URL; undefined and no processors = no shipping. */
@@ -22,11 +22,10 @@ class ReportingLogExporter implements LogRecordExporter {
   ) {}
 
   export(logs: ReadableLogRecord[], done: (result: ExportResult) => void): void {
-    const settle = pendingExports.track((result) => {
+    exportGuard.export((settle) => this.inner.export(logs, settle), (result) => {
       if (result.code !== ExportResultCode.SUCCESS) this.onFailure?.();
       done(result);
     });
-    this.inner.export(logs, settle);
   }
 
   shutdown(): Promise<void> {
@@ -34,7 +33,7 @@ class ReportingLogExporter implements LogRecordExporter {
   }
 
   forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
+    return exportGuard.forceFlush(() => this.inner.forceFlush());
   }
 }
 

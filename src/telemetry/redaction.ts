@@ -207,7 +207,15 @@ export class Redactor {
     const bytes = Buffer.byteLength(text);
     if (!partial && bytes <= this.maxBodyBytes) return { text, truncated: false };
     // One byte per char (ASCII, the usual JSON) cuts as a string; otherwise cut the UTF-8 bytes.
-    const cut = bytes === text.length ? text.slice(0, this.maxBodyBytes) : Buffer.from(text).subarray(0, this.maxBodyBytes).toString('utf8');
+    const cut = bytes === text.length ? text.slice(0, this.maxBodyBytes) : cutUtf8(text, this.maxBodyBytes);
     return { text: `${cut}…[truncated: ${size} bytes, cap ${this.maxBodyBytes}]`, truncated: true };
   }
+}
+
+/** The longest prefix of `text` within `maxBytes` of UTF-8 that does not split a character. */
+function cutUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text);
+  let end = Math.min(maxBytes, bytes.length);
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return bytes.toString('utf8', 0, end);
 }

@@ -12,7 +12,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { EXPORT_TIMEOUT_MS, pendingExports } from './export-guard.js';
+import { EXPORT_TIMEOUT_MS, exportGuard } from './export-guard.js';
 
 export const TRACER_NAME = 'syncscope';
 
@@ -55,11 +55,10 @@ class ReportingExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    const settle = pendingExports.track((result) => {
+    exportGuard.export((settle) => this.inner.export(spans, settle), (result) => {
       if (result.code !== ExportResultCode.SUCCESS) this.onFailure?.('traces', spans.length, result.error);
       done(result);
     });
-    this.inner.export(spans, settle);
   }
 
   shutdown(): Promise<void> {
@@ -67,7 +66,7 @@ class ReportingExporter implements SpanExporter {
   }
 
   forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
+    return exportGuard.forceFlush(() => this.inner.forceFlush?.() ?? Promise.resolve());
   }
 }
 
@@ -106,6 +105,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
     metricReaders: [],
     instrumentations: [],
   });
+  exportGuard.reopen();
   sdk.start();
   return {
     tracer: trace.getTracer(TRACER_NAME, options.serviceVersion),
@@ -119,7 +119,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
         return { ok: true };
       } catch (error) {
         // Whatever still waits for the backend is lost: count it now rather than when it times out.
-        const abandoned = pendingExports.abandonAll(`abandoned at shutdown after ${timeoutMs} ms`);
+        const abandoned = exportGuard.giveUp(`abandoned at shutdown after ${timeoutMs} ms`);
         const message = error instanceof Error ? error.message : String(error);
         return { ok: false, error: abandoned > 0 ? `${message}; ${abandoned} export(s) abandoned` : message };
       } finally {

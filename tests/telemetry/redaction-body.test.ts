@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED, Redactor } from '../../src/telemetry/redaction.js';
+
+const TOKEN = 'ghp_0123456789abcdefghijklmnopqrstuvwxyz';
+
+function redactor(maxBodyBytes: number) {
+  return new Redactor({ secretKeys: ['token', 'password'], knownSecrets: [TOKEN], maxBodyBytes });
+}
+
+/** A JSON page like GitHub's: many records, optionally with a secret field in one of them. */
+function page(count: number, secretAt?: number): string {
+  const items = Array.from({ length: count }, (_, i) => ({
+    id: i,
+    title: `pull request ${i} ${'x'.repeat(40)}`,
+    ...(i === secretAt ? { token: 'plain-secret-value' } : {}),
+  }));
+  return JSON.stringify(items);
+}
+
+describe('Redactor.body (audit bodies)', () => {
+  it('keeps a body under the cap whole, with secret-keyed fields and known secrets replaced', () => {
+    const raw = JSON.stringify({ name: 'a', password: 'hunter2', note: `auth token ${TOKEN}` });
+    const body = redactor(4096).body(raw);
+    expect(body.truncated).toBe(false);
+    expect(body.text).toBe(`{"name":"a","password":"${REDACTED}","note":"auth token ${REDACTED}"}`);
+  });
+
+  it('cuts a body over the cap at the cap (in UTF-8 bytes) and notes the size received', () => {
+    const raw = page(200);
+    const body = redactor(1000).body(raw);
+    expect(body.truncated).toBe(true);
+    const marker = /…\[truncated: (\d+) bytes, cap 1000\]$/.exec(body.text ?? '');
+    expect(marker).not.toBeNull();
+    expect(Number(marker![1])).toBe(Buffer.byteLength(raw));
+    expect(Buffer.byteLength((body.text ?? '').slice(0, marker!.index))).toBeLessThanOrEqual(1000);
+    expect(raw.startsWith((body.text ?? '').slice(0, marker!.index))).toBe(true);
+  });
+
+  it('redacts a secret field that starts inside the kept part and ends past the cap', () => {
+    const long = 'v'.repeat(3000);
+    const raw = `{"a":"${'x'.repeat(900)}","token":"${long}","b":"${'y'.repeat(5000)}"}`;
+    const body = redactor(1000).body(raw);
+    expect(body.text).toContain(`"token":"${REDACTED}"`);
+    expect(body.text).not.toContain('vvvv');
+  });
+
+  it('never keeps part of a known secret that the cap cuts through', () => {
+    for (let offset = 960; offset <= 1010; offset++) {
+      const raw = `${'a'.repeat(offset)} ${TOKEN} ${'b'.repeat(2000)}`;
+      const text = redactor(1000).body(raw).text ?? '';
+      expect(text).not.toContain(TOKEN.slice(0, 8));
+    }
+  });
+
+  it('cuts multi-byte text on a character boundary within the cap', () => {
+    const raw = JSON.stringify({ title: 'é'.repeat(3000) });
+    const body = redactor(1001).body(raw);
+    const kept = (body.text ?? '').replace(/…\[truncated: \d+ bytes, cap 1001\]$/, '');
+    expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(1001);
+    expect(kept).not.toContain('\uFFFD');
+  });
+
+  it('gives the same text with the parsed body (fast path) as without', () => {
+    const r = redactor(2000);
+    for (const raw of [page(10), page(100), page(100, 3), page(100, 90), JSON.stringify({ nested: { deeper: [{ Token: 'x' }] } })]) {
+      expect(r.body(raw, JSON.parse(raw))).toEqual(r.body(raw));
+    }
+  });
+
+  it('takes the field scan when a secret key sits deep in the parsed body', () => {
+    const raw = JSON.stringify({ a: [{ b: { c: [{ password: 'deep' }] } }] });
+    expect(redactor(4096).body(raw, JSON.parse(raw)).text).toContain(`"password":"${REDACTED}"`);
+  });
+});
