@@ -5,6 +5,7 @@
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitWhenDone } from '../src/cli/exit-when-done.js';
 import { readEnvironment } from '../src/config/environment.js';
 import { parsePipelineConfig } from '../src/config/load-config.js';
 import { openRunStore } from '../src/store/open-run-store.js';
@@ -102,3 +103,5 @@ const result: WorkerResult = {
   ...(telemetryError ? { telemetryError } : {}),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
+// Exits as the CLI does: a telemetry export the shutdown gave up on does not hold the process.
+exitWhenDone(0);

@@ -11,8 +11,8 @@ const BATCH_SIZE = 20;
 const ROUNDS = 3;
 const SHUTDOWN_BUDGET_MS = 3000;
 const LIMIT_MB = 256;
-/** Shutdown starts the final flush; every export has at most 5 s (EXPORT_TIMEOUT_MS), plus closing the store. */
-const EXIT_BUDGET_MS = 5500;
+/** The 3 s shutdown budget, then closing the store and the 500 ms exit grace (`exitWhenDone`). */
+const EXIT_BUDGET_MS = 3600;
 
 type Backend = 'healthy' | 'refused' | 'black hole';
 
@@ -142,8 +142,8 @@ function figures(runs: Record<Backend, WorkerRun[]>, seen: Record<Backend, { spa
     target: `≤ ${EXIT_BUDGET_MS} ms`,
     pass: slowestExit <= EXIT_BUDGET_MS,
     note:
-      `shutdown returns at its ${SHUTDOWN_BUDGET_MS} ms budget; an export still waiting then holds the process until its own timeout ` +
-      `(5 s); healthy: ${Math.round(Math.max(...runs.healthy.map(exit)))} ms; black-hole connections per run: ${Math.round(seen['black hole'].connections / ROUNDS)}`,
+      `shutdown returns at its ${SHUTDOWN_BUDGET_MS} ms budget; exports still waiting are abandoned (counted) and the process ` +
+      `exits within 500 ms as the CLI does; healthy: ${Math.round(Math.max(...runs.healthy.map(exit)))} ms; black-hole connections per run: ${Math.round(seen['black hole'].connections / ROUNDS)}`,
   });
   return out;
 }

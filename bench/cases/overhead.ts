@@ -6,7 +6,7 @@ import { runWorker, type WorkerRun } from '../lib/worker.js';
 
 const REPOS = 20;
 const PRS_PER_REPO = 2000;
-const ROUNDS = 5;
+const ROUNDS = 4;
 
 type Variant = 'off' | 'on' | 'on, no audit bodies';
 

@@ -1,12 +1,8 @@
 #!/usr/bin/env node
+import { exitWhenDone } from './exit-when-done.js';
 import { main } from './main.js';
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`syncscope: ${String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+main(process.argv).then(exitWhenDone, (error: unknown) => {
+  process.stderr.write(`syncscope: ${String(error)}\n`);
+  exitWhenDone(1);
+});
