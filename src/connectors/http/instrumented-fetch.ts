@@ -10,6 +10,7 @@ import type { RunTelemetry } from '../../telemetry/run-telemetry.js';
 import { currentPartitionKey } from '../../telemetry/partition-scope.js';
 import type { ClassifiedFailure, ObservedResponse, ProviderPolicy } from './provider-policy.js';
 import { RateLimitReporter } from './rate-limit-reporter.js';
+import { responseWithParsedBody } from './parsed-body.js';
 
 /** Header a connector sets to pass the URL template (e.g. from octokit's route); never sent. */
 export const ROUTE_HEADER = 'x-syncscope-route';
@@ -278,5 +279,8 @@ function setInFlight(options: InstrumentedFetchOptions): void {
 
 function toResponse(observed: ObservedResponse): Response {
   const nullBody = observed.status === 204 || observed.status === 304;
-  return new Response(nullBody ? null : observed.bodyText, { status: observed.status, headers: observed.headers });
+  return responseWithParsedBody(nullBody ? null : observed.bodyText, nullBody ? undefined : observed.json, {
+    status: observed.status,
+    headers: observed.headers,
+  });
 }

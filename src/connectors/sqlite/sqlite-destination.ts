@@ -46,6 +46,11 @@ export class SqliteDestination implements Destination {
   private readonly db: Database.Database;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly statements = new Map<string, Database.Statement<Cell[]>>();
+  /**
+   * Built once: better-sqlite3 prepares its BEGIN/SAVEPOINT statements when a transaction
+   * function is made, which per record cost more than the upserts themselves.
+   */
+  private readonly inTransaction: (work: () => void) => void;
 
   constructor(options: SqliteDestinationOptions) {
     this.clock = options.clock ?? { now: () => Date.now() };
@@ -56,6 +61,7 @@ export class SqliteDestination implements Destination {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       migrateDestination(this.db);
+      this.inTransaction = this.db.transaction((work: () => void) => work());
     } catch (error) {
       throw destinationError(error, `opening ${options.path}`);
     }
@@ -89,9 +95,9 @@ export class SqliteDestination implements Destination {
     const syncedAt = new Date(this.clock.now()).toISOString();
     const result: WriteResult = { created: 0, updated: 0, failures, externalIds: {} };
     try {
-      this.db.transaction(() => {
+      this.inTransaction(() => {
         for (const item of valid) this.upsert(item, syncedAt, result);
-      })();
+      });
     } catch (error) {
       throw destinationError(error, `writing ${valid.length} records of ${partition.key}`);
     }
@@ -124,7 +130,8 @@ export class SqliteDestination implements Destination {
     const { spec, record, githubId } = item;
     const existed = this.statement(`SELECT 1 FROM ${spec.table} WHERE github_id = ?`).get(githubId) !== undefined;
     try {
-      this.db.transaction(() => this.statement(upsertSql(spec)).run(...item.row, syncedAt))();
+      // Called inside the batch's transaction, the transaction function opens a savepoint.
+      this.inTransaction(() => this.statement(upsertSql(spec)).run(...item.row, syncedAt));
     } catch (error) {
       if (!(error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT'))) throw error;
       const message = `${record.entity} ${record.key} (GitHub id ${githubId}) conflicts with a stored row: ${error.message}`;
@@ -159,7 +166,15 @@ function validate(record: SourceRecord): ValidRecord | RecordFailure {
   return { record, spec, githubId: parsed.githubId, row: parsed.row };
 }
 
+const upsertSqlBySpec = new Map<EntitySpec, string>();
+
 function upsertSql(spec: EntitySpec): string {
+  let sql = upsertSqlBySpec.get(spec);
+  if (sql === undefined) upsertSqlBySpec.set(spec, (sql = buildUpsertSql(spec)));
+  return sql;
+}
+
+function buildUpsertSql(spec: EntitySpec): string {
   const columns = [...spec.columns, 'synced_at'];
   const updates = columns.filter((c) => c !== 'github_id').map((c) => `${c} = excluded.${c}`);
   return `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})

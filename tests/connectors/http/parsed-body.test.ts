@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { jsonOfBody, responseWithParsedBody } from '../../../src/connectors/http/parsed-body.js';
+
+describe('parsed response bodies', () => {
+  it('hands back the value the HTTP layer parsed, without reading the stream', async () => {
+    const parsed = [{ id: 1 }];
+    const response = responseWithParsedBody('[{"id":1}]', parsed, { status: 200 });
+    expect(await jsonOfBody(response.body)).toBe(parsed);
+    // The body is still unread: a client that reads it itself gets the bytes.
+    expect(await response.text()).toBe('[{"id":1}]');
+  });
+
+  it('parses a body stream it has not seen', async () => {
+    expect(await jsonOfBody(new Response('{"number":7,"title":"x"}').body)).toEqual({ number: 7, title: 'x' });
+  });
+
+  it('returns a body that is not JSON as its text, and an empty one as nothing', async () => {
+    expect(await jsonOfBody(new Response('[{"id":1},{"id"').body)).toBe('[{"id":1},{"id"');
+    expect(await jsonOfBody(new Response('').body)).toBeUndefined();
+  });
+
+  it('passes values that are not streams through', async () => {
+    expect(await jsonOfBody(undefined)).toBeUndefined();
+    expect(await jsonOfBody({ already: 'parsed' })).toEqual({ already: 'parsed' });
+  });
+});
