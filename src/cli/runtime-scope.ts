@@ -45,6 +45,6 @@ export async function withRuntime(options: OutputOptions, command: (runtime: Run
       await writeFile(options.metricsFile, await renderPrometheusText(runtime.metrics));
     }
     const { telemetryError } = await runtime.shutdown();
-    if (telemetryError) writeTelemetryFlushFailed(process.stderr, runtime.options.env.serviceName, telemetryError);
+    if (telemetryError) writeTelemetryFlushFailed(process.stderr, runtime.options.env.serviceName, telemetryError, runtime.lastRun);
   }
 }

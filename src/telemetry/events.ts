@@ -99,9 +99,16 @@ export class RunEvents {
 
 /**
  * A process-level event written straight to a stream: used at exit, after the logger is closed,
- * when the telemetry backend could not take the last spans and logs.
+ * when the telemetry backend could not take the last spans and logs. It names the sync the process
+ * ran (whose spans and logs were lost), so it is found with that sync's other events.
  */
-export function writeTelemetryFlushFailed(stream: NodeJS.WritableStream, service: string, message: string): void {
+export function writeTelemetryFlushFailed(
+  stream: NodeJS.WritableStream,
+  service: string,
+  message: string,
+  run?: { syncId: string; pipeline: string; traceId: string },
+): void {
   const entry = EVENTS.telemetryFlushFailed;
-  stream.write(`${JSON.stringify({ timestamp: new Date().toISOString(), level: entry.level, event: entry.name, service, message })}\n`);
+  const scope = run ? { sync_id: run.syncId, pipeline: run.pipeline, trace_id: run.traceId } : {};
+  stream.write(`${JSON.stringify({ timestamp: new Date().toISOString(), level: entry.level, event: entry.name, service, ...scope, message })}\n`);
 }

@@ -36,7 +36,7 @@ async function refusedUrl(): Promise<string> {
 
 interface OutageRun {
   code: number | null;
-  summary: { status: string; records: { synced: number; failed: number; pending: number } };
+  summary: { sync_id: string; trace_id: string; status: string; records: { synced: number; failed: number; pending: number } };
   events: Array<Record<string, unknown>>;
   /** From the summary on stdout to the process's exit: the telemetry flush and whatever holds the process. */
   msAfterSummary: number;
@@ -69,6 +69,12 @@ describe('a sync through a dead telemetry backend', () => {
     const problems = run.events.filter((e) => e.event === 'sync.telemetry.flush_failed');
     expect(problems).toHaveLength(1);
     expect(String(problems[0]!.message)).toMatch(/ECONNREFUSED|exceeded|abandoned/);
+    // The exit-time event belongs to the sync like every other line: found by its sync ID.
+    for (const event of run.events) {
+      expect(event, String(event.event)).toMatchObject({ sync_id: run.summary.sync_id, trace_id: run.summary.trace_id });
+      expect(typeof event.timestamp).toBe('string');
+      expect(typeof event.level).toBe('string');
+    }
   });
 
   it('completes every record when the collector never answers, and exits soon after its flush budget', async () => {
