@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startGithubSimulator } from '../../src/simulator/github/index.js';
 import { startOtlpReceiver } from '../lib/otlp-endpoints.js';
 import type { BenchFigure } from '../lib/report.js';
+import { standardSync, startUnboundedSimulator } from '../lib/sync-setup.js';
 import { runWorker, type WorkerRun } from '../lib/worker.js';
 
 const REPOS = 100;
@@ -66,26 +66,10 @@ function imageNodeOptions(): string[] {
 const throughput = (r: WorkerRun) => `${Math.round(r.records / (r.elapsedMs / 1000))} records/s in ${(r.elapsedMs / 1000).toFixed(1)} s`;
 
 async function sync(repos: number, prsPerRepo: number, otlpUrl: string, nodeFlags: string[]): Promise<WorkerRun> {
-  const sim = await startGithubSimulator({
-    repos,
-    prsPerRepo,
-    latencyMs: 0,
-    rateLimit: { limit: 10_000_000, windowSeconds: 3600 },
-    secondary: { maxConcurrent: 1000, pointsPerMinutePerEndpoint: 10_000_000 },
-  });
+  const sim = await startUnboundedSimulator(repos, prsPerRepo);
   try {
     const run = await runWorker(
-      {
-        baseUrl: sim.url,
-        org: sim.org,
-        perPage: 100,
-        batchSize: 100,
-        partitionConcurrency: 4,
-        maxConcurrentRequests: 8,
-        execute: true,
-        auditBodies: 'errors',
-        maxPerEndpointPerMinute: 10_000_000,
-      },
+      standardSync(sim, { auditBodies: 'errors' }),
       { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, SYNCSCOPE_LOG_LEVEL: 'info' },
       nodeFlags,
     );

@@ -1,7 +1,7 @@
-import { startGithubSimulator } from '../../src/simulator/github/index.js';
 import { refusedEndpoint, startBlackHole, startOtlpReceiver, type OtlpEndpoint } from '../lib/otlp-endpoints.js';
 import type { BenchFigure } from '../lib/report.js';
 import { list, median } from '../lib/stats.js';
+import { standardSync, startUnboundedSimulator } from '../lib/sync-setup.js';
 import { runWorker, type WorkerRun } from '../lib/worker.js';
 
 const REPOS = 20;
@@ -26,13 +26,7 @@ type Backend = 'healthy' | 'refused' | 'black hole';
  * lingers before exiting, are reported apart from the sync time the throughput ratio uses.
  */
 export async function telemetryOutage(): Promise<BenchFigure[]> {
-  const sim = await startGithubSimulator({
-    repos: REPOS,
-    prsPerRepo: PRS_PER_REPO,
-    latencyMs: 0,
-    rateLimit: { limit: 10_000_000, windowSeconds: 3600 },
-    secondary: { maxConcurrent: 1000, pointsPerMinutePerEndpoint: 10_000_000 },
-  });
+  const sim = await startUnboundedSimulator(REPOS, PRS_PER_REPO);
   const backends: Record<Backend, () => Promise<OtlpEndpoint>> = {
     healthy: startOtlpReceiver,
     refused: refusedEndpoint,
@@ -50,20 +44,10 @@ export async function telemetryOutage(): Promise<BenchFigure[]> {
         const endpoint = await backends[backend]();
         try {
           runs[backend].push(
-            await runWorker(
-              {
-                baseUrl: sim.url,
-                org: sim.org,
-                perPage: 100,
-                batchSize: BATCH_SIZE,
-                partitionConcurrency: 4,
-                maxConcurrentRequests: 8,
-                execute: true,
-                auditBodies: 'errors',
-                maxPerEndpointPerMinute: 10_000_000,
-              },
-              { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint.url, SYNCSCOPE_LOG_LEVEL: 'info' },
-            ),
+            await runWorker(standardSync(sim, { batchSize: BATCH_SIZE, auditBodies: 'errors' }), {
+              OTEL_EXPORTER_OTLP_ENDPOINT: endpoint.url,
+              SYNCSCOPE_LOG_LEVEL: 'info',
+            }),
           );
         } finally {
           const stats = endpoint.stats();

@@ -1,7 +1,7 @@
-import { startGithubSimulator } from '../../src/simulator/github/index.js';
 import { startOtlpReceiver } from '../lib/otlp-endpoints.js';
 import type { BenchFigure } from '../lib/report.js';
 import { list, median } from '../lib/stats.js';
+import { standardSync, startUnboundedSimulator } from '../lib/sync-setup.js';
 import { runWorker, type WorkerRun } from '../lib/worker.js';
 
 const REPOS = 20;
@@ -27,30 +27,14 @@ type Variant = 'off' | 'on' | 'on, no audit bodies';
  * be turned off).
  */
 export async function telemetryOverhead(): Promise<BenchFigure[]> {
-  const sim = await startGithubSimulator({
-    repos: REPOS,
-    prsPerRepo: PRS_PER_REPO,
-    latencyMs: 0,
-    rateLimit: { limit: 10_000_000, windowSeconds: 3600 },
-    secondary: { maxConcurrent: 1000, pointsPerMinutePerEndpoint: 10_000_000 },
-  });
+  const sim = await startUnboundedSimulator(REPOS, PRS_PER_REPO);
   const receiver = await startOtlpReceiver();
   try {
-    const base = {
-      baseUrl: sim.url,
-      org: sim.org,
-      perPage: 100,
-      batchSize: 100,
-      partitionConcurrency: 4,
-      maxConcurrentRequests: 8,
-      execute: true,
-      maxPerEndpointPerMinute: 10_000_000,
-    };
     const onEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, SYNCSCOPE_LOG_LEVEL: 'info' };
     const run: Record<Variant, () => Promise<WorkerRun>> = {
-      off: () => runWorker({ ...base, auditBodies: 'all' }, { SYNCSCOPE_TELEMETRY: 'off' }),
-      on: () => runWorker({ ...base, auditBodies: 'all', logToFile: true }, onEnv),
-      'on, no audit bodies': () => runWorker({ ...base, auditBodies: 'none', logToFile: true }, onEnv),
+      off: () => runWorker(standardSync(sim, { auditBodies: 'all' }), { SYNCSCOPE_TELEMETRY: 'off' }),
+      on: () => runWorker(standardSync(sim, { auditBodies: 'all', logToFile: true }), onEnv),
+      'on, no audit bodies': () => runWorker(standardSync(sim, { auditBodies: 'none', logToFile: true }), onEnv),
     };
     await run.off(); // warm-up (page cache, simulator JIT); not counted
     const runs: Record<Variant, WorkerRun[]> = { off: [], on: [], 'on, no audit bodies': [] };

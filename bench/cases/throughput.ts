@@ -5,6 +5,7 @@ import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/
 import { runNaiveClient } from '../lib/naive-client.js';
 import { startOtlpReceiver } from '../lib/otlp-endpoints.js';
 import type { BenchFigure } from '../lib/report.js';
+import { standardSync } from '../lib/sync-setup.js';
 import { runWorker } from '../lib/worker.js';
 
 /** The seeds' measured throughput, from the issue. */
@@ -30,20 +31,10 @@ const NAIVE_DEADLINE_MS = 30_000;
 export async function throughput(): Promise<BenchFigure[]> {
   const receiver = await startOtlpReceiver();
   const syncscope = await withSimulator(async (sim) => {
-    const result = await runWorker(
-      {
-        baseUrl: sim.url,
-        org: sim.org,
-        perPage: 100,
-        batchSize: 100,
-        partitionConcurrency: 4,
-        maxConcurrentRequests: 8,
-        execute: true,
-        auditBodies: 'errors',
-        startAt: nextWindow(),
-      },
-      { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, SYNCSCOPE_LOG_LEVEL: 'info' },
-    );
+    const result = await runWorker(standardSync(sim, { auditBodies: 'errors', startAt: nextWindow() }, { unbounded: false }), {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      SYNCSCOPE_LOG_LEVEL: 'info',
+    });
     if (result.status !== 'succeeded' || result.records !== REPOS * PRS_PER_REPO) {
       throw new Error(`throughput: Syncscope ended ${result.status} with ${result.records} records`);
     }
