@@ -30,13 +30,7 @@ export interface RunDigest {
   partition_totals: { total: number; succeeded: number; failed: number; unfinished: number };
   throughput_records_per_second: number;
   batches: { total: number; succeeded: number; failed: number; success_rate: number | null; write_retries: number };
-  api: {
-    requests: number;
-    retries: number;
-    rate_limit_waits: number;
-    rate_limit_wait_seconds: number;
-    rate_limit_rejections: number;
-  };
+  api: DigestApiTotals;
   time_breakdown: TimeBreakdown;
   errors: DigestErrors;
   /** Failed partitions first, then unfinished, then succeeded; by key within each group. */
@@ -123,4 +117,13 @@ export interface DigestPrevious {
     duration_ms: number | null;
     quota_cost: number;
   };
+}
+
+/** A run's API totals as the JSON outputs name them (`--json` summary, `_SYNC_SUMMARY.json`). */
+export interface DigestApiTotals {
+  requests: number;
+  retries: number;
+  rate_limit_waits: number;
+  rate_limit_wait_seconds: number;
+  rate_limit_rejections: number;
 }

@@ -1,7 +1,7 @@
-import type { PartitionRow, RecordCounts, RunStore } from '../ports/run-store.js';
+import type { PartitionRow, RecordCounts, RunRow, RunStore } from '../ports/run-store.js';
 import { errorsByCategory, runLevelError } from './digest-errors.js';
 import { previousOf, retriedBy } from './digest-history.js';
-import type { DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
+import type { DigestApiTotals, DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
 import { partitionFolder, PartitionFileNamer } from './file-names.js';
 import { grafanaLinks } from './grafana-links.js';
 import { markRank, partitionMark, runStatusMark } from './status-marks.js';
@@ -111,13 +111,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
       success_rate: all.batches > 0 ? Math.round(((all.batches - all.failed) / all.batches) * 10_000) / 10_000 : null,
       write_retries: all.writeRetries,
     },
-    api: {
-      requests: run.api.requests,
-      retries: run.api.retries,
-      rate_limit_waits: run.api.rateLimitWaits,
-      rate_limit_wait_seconds: Math.round(run.api.rateLimitWaitSeconds * 1000) / 1000,
-      rate_limit_rejections: run.api.rateLimitRejections,
-    },
+    api: apiTotals(run.api),
     time_breakdown: computeTimeBreakdown({ wallMs, apiMs, apiCalls, rateLimitWaitMs: run.api.rateLimitWaitSeconds * 1000, destinationMs: all.durationMs }),
     errors: { run_error: runError, by_category: errorsByCategory(runError, failures, partitions, topFailed), top_failed_records: topFailed },
     partitions,
@@ -158,3 +152,13 @@ function withTotal(c: RecordCounts): DigestRecordCounts {
   return { synced: c.synced, failed: c.failed, skipped: c.skipped, pending: c.pending, total: c.synced + c.failed + c.skipped + c.pending };
 }
 
+/** The run's API totals for the JSON outputs, wait seconds to the millisecond. */
+export function apiTotals(api: RunRow['api']): DigestApiTotals {
+  return {
+    requests: api.requests,
+    retries: api.retries,
+    rate_limit_waits: api.rateLimitWaits,
+    rate_limit_wait_seconds: Math.round(api.rateLimitWaitSeconds * 1000) / 1000,
+    rate_limit_rejections: api.rateLimitRejections,
+  };
+}

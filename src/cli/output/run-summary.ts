@@ -1,4 +1,6 @@
 import type { RunRow } from '../../ports/run-store.js';
+import type { DigestApiTotals } from '../../reports/digest-types.js';
+import { apiTotals } from '../../reports/run-digest.js';
 
 export interface SimulatorCounters {
   requests: number;
@@ -15,13 +17,7 @@ export interface JsonRunSummary {
   records: { synced: number; failed: number; skipped: number; pending: number };
   partitions: { total: number; succeeded: number; failed: number };
   batches: { total: number; succeeded: number; failed: number };
-  api: {
-    requests: number;
-    retries: number;
-    rate_limit_waits: number;
-    rate_limit_wait_seconds: number;
-    rate_limit_rejections: number;
-  };
+  api: DigestApiTotals;
   duration_seconds: number;
   throughput_records_per_second: number;
   resume_count: number;
@@ -42,13 +38,7 @@ export function toJsonSummary(run: RunRow, extra: { reportPath?: string; simulat
     records: { ...run.records },
     partitions: { ...run.partitions },
     batches: { ...run.batches },
-    api: {
-      requests: run.api.requests,
-      retries: run.api.retries,
-      rate_limit_waits: run.api.rateLimitWaits,
-      rate_limit_wait_seconds: round(run.api.rateLimitWaitSeconds, 3),
-      rate_limit_rejections: run.api.rateLimitRejections,
-    },
+    api: apiTotals(run.api),
     duration_seconds: round(durationSeconds, 3),
     throughput_records_per_second: durationSeconds > 0 ? round(processed / durationSeconds, 1) : 0,
     resume_count: run.resumeCount,
