@@ -97,6 +97,13 @@ export class RunEvents {
   }
 }
 
+/** Which sync a process-level event belongs to. */
+export interface RunReference {
+  syncId: string;
+  pipeline: string;
+  traceId: string;
+}
+
 /**
  * A process-level event written straight to a stream: used at exit, after the logger is closed,
  * when the telemetry backend could not take the last spans and logs. It names the sync the process
@@ -106,7 +113,7 @@ export function writeTelemetryFlushFailed(
   stream: NodeJS.WritableStream,
   service: string,
   message: string,
-  run?: { syncId: string; pipeline: string; traceId: string },
+  run?: RunReference,
 ): void {
   const entry = EVENTS.telemetryFlushFailed;
   const scope = run ? { sync_id: run.syncId, pipeline: run.pipeline, trace_id: run.traceId } : {};

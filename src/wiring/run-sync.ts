@@ -131,7 +131,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     await source.close();
     await destination.close();
   }
-  runtime.noteRun({ syncId: run.syncId, pipeline: run.pipeline, traceId: run.traceId });
+  runtime.lastRun = { syncId: run.syncId, pipeline: run.pipeline, traceId: run.traceId };
   return { ...run, reportPath: await writeReports(runtime, telemetry, store, config, request.retryFailed) };
 }
 

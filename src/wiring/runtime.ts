@@ -4,7 +4,7 @@ import type winston from 'winston';
 import type TransportStream from 'winston-transport';
 import type { EnvironmentSettings } from '../config/environment.js';
 import type { ProgressListener } from '../ports/progress.js';
-import { RunEvents } from '../telemetry/events.js';
+import { RunEvents, type RunReference } from '../telemetry/events.js';
 import { LogLevelPolicy } from '../telemetry/log-levels.js';
 import { closeLogger, createLogger, type LogFormat } from '../telemetry/logger.js';
 import { createLogShipping } from '../telemetry/log-shipping.js';
@@ -31,20 +31,13 @@ export interface RuntimeOptions {
  * What one process sets up once: the OpenTelemetry SDK, the logger, the metrics registry. Runs
  * (in the CLI, the server or a worker) borrow it; `shutdown` flushes everything, bounded in time.
  */
-/** Which sync a process-level event belongs to. */
-export interface RunReference {
-  syncId: string;
-  pipeline: string;
-  traceId: string;
-}
-
 export class Runtime {
   readonly metrics: SyncMetrics;
   readonly policy: LogLevelPolicy;
   readonly logger: winston.Logger;
   private readonly tracing: TracingHandle;
-  /** The latest sync this process ran, so process-level events at exit can point to it. */
-  private latestRun: RunReference | undefined;
+  /** The latest sync this process ran (set by `runSync`), so process-level events at exit can point to it. */
+  lastRun: RunReference | undefined;
 
   private constructor(readonly options: RuntimeOptions) {
     const { env } = options;
@@ -90,16 +83,6 @@ export class Runtime {
 
   eventsFor(syncId: string, pipeline: string, redactor: Redactor): RunEvents {
     return new RunEvents(this.logger, this.policy, { syncId, pipeline }, redactor);
-  }
-
-  /** Remembers a finished run (see `lastRun`). */
-  noteRun(run: RunReference): void {
-    this.latestRun = run;
-  }
-
-  /** The latest sync this process ran, if any. */
-  get lastRun(): RunReference | undefined {
-    return this.latestRun;
   }
 
   /** Flushes spans and logs. Never throws: a dead backend is returned as `telemetryError`. */
