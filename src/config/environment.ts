@@ -4,7 +4,7 @@ import {
   parseComponentLevels,
   type LogComponent,
   type LogLevel,
-} from '../telemetry/log-levels.js';
+} from './log-settings.js';
 
 /** Process-wide settings from the environment (the standard OTEL_* variables and SYNCSCOPE_*). */
 export interface EnvironmentSettings {

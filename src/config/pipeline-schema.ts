@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_SECRET_KEYS } from '../telemetry/redaction.js';
+import { DEFAULT_SECRET_KEYS } from './secret-keys.js';
 
 const githubSource = z
   .object({

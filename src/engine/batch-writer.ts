@@ -6,7 +6,7 @@ import type { RecordStateRow, RunStore } from '../ports/run-store.js';
 import { ATTR, SPAN } from '../telemetry/names.js';
 import type { RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { EngineOptions } from './engine-options.js';
-import { decideRetry } from './retry-policy.js';
+import { decideRetry } from '../scheduling/retry-policy.js';
 
 export interface BatchOutcome {
   synced: number;

@@ -1,4 +1,4 @@
-import type { RetryPolicyOptions } from './retry-policy.js';
+import type { RetryPolicyOptions } from '../scheduling/retry-policy.js';
 
 export interface EngineOptions {
   /** Records per destination write. */

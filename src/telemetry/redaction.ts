@@ -1,3 +1,5 @@
+import { DEFAULT_SECRET_KEYS } from '../config/secret-keys.js';
+
 /**
  * Keeps secrets out of logs, spans, the run store and reports. Two nets: field names that look
  * secret (configurable), and the literal secret values Syncscope knows of (tokens from config),
@@ -5,19 +7,7 @@
  */
 export const REDACTED = '[REDACTED]';
 
-export const DEFAULT_SECRET_KEYS = [
-  'token',
-  'password',
-  'passwd',
-  'secret',
-  'api_key',
-  'apikey',
-  'authorization',
-  'cookie',
-  'session',
-  'private_key',
-  'credential',
-];
+export { DEFAULT_SECRET_KEYS };
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 /** `Bearer abc`, `token abc`: credentials embedded in free text. */

@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { decideRetry, type RetryPolicyOptions } from '../../engine/retry-policy.js';
+import { decideRetry, type RetryPolicyOptions } from '../../scheduling/retry-policy.js';
 import { InterruptedError, SyncError, type ErrorCategory } from '../../errors/sync-error.js';
 import type { Clock } from '../../ports/clock.js';
 import type { BudgetKey, RateLimitObservation, RequestScheduler } from '../../ports/request-scheduler.js';

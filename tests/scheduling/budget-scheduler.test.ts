@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetScheduler, decideWait } from '../../src/engine/budget-scheduler.js';
+import { BudgetScheduler, decideWait } from '../../src/scheduling/budget-scheduler.js';
 import type { WaitNotice } from '../../src/ports/request-scheduler.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 

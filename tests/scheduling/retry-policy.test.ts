@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRetry, DEFAULT_RETRY_POLICY } from '../../src/engine/retry-policy.js';
+import { decideRetry, DEFAULT_RETRY_POLICY } from '../../src/scheduling/retry-policy.js';
 
 const now = 1_000_000;
 
