@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { PipelineConfig } from '../config/pipeline-schema.js';
-import { SqliteDestination } from '../connectors/sqlite/sqlite-destination.js';
-import { githubPolicy } from '../connectors/github/github-policy.js';
-import { GithubSource } from '../connectors/github/github-source.js';
-import { createInstrumentedFetch } from '../connectors/http/instrumented-fetch.js';
 import { BudgetScheduler } from '../scheduling/budget-scheduler.js';
 import { BufferedAuditSink } from '../engine/buffered-audit-sink.js';
 import { DEFAULT_RETRY_POLICY } from '../scheduling/retry-policy.js';
@@ -16,6 +12,7 @@ import type { RunRow, RunStore } from '../ports/run-store.js';
 import { writeSyncReports, type ReportWritten } from '../reports/report-writer.js';
 import { Redactor } from '../telemetry/redaction.js';
 import { RunTelemetry } from '../telemetry/run-telemetry.js';
+import { githubConnectors } from './github-connectors.js';
 import type { Runtime } from './runtime.js';
 
 export interface SyncRequest {
@@ -72,31 +69,20 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     paceBelowShare: config.api.pace_below_share,
     maxPerEndpointPerMinute: config.api.max_requests_per_minute_per_endpoint,
     clock,
-    onWait: (notice) => telemetry.recordWait(githubPolicy.connector, notice),
+    onWait: (notice) => telemetry.recordWait(connectors.connector, notice),
   });
-  const source = new GithubSource({
-    baseUrl: config.source.base_url,
+  const connectors = githubConnectors(config, {
     token: request.token,
-    org: config.source.org,
-    repos: config.source.repos,
-    includeReviews: config.source.include_reviews,
-    perPage: config.source.per_page,
-    limitRepos: config.source.limit_repos,
-    fetch: createInstrumentedFetch({
-      policy: githubPolicy,
-      tokenId: tokenIdOf(request.token),
-      scheduler,
-      telemetry,
-      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.api.max_attempts },
-      requestTimeoutMs: config.api.request_timeout_ms,
-      clock,
-      auditBodies: config.audit.bodies,
-      signal: request.signal,
-    }),
+    tokenId: tokenIdOf(request.token),
+    scheduler,
+    telemetry,
+    redactor,
+    clock,
+    execute: request.execute,
+    signal: request.signal,
   });
-  const destination: Destination = request.execute
-    ? new SqliteDestination({ path: config.destination.path })
-    : dryRunDestination(config.destination.type);
+  const { source } = connectors;
+  const destination: Destination = connectors.destination ?? dryRunDestination(config.destination.type);
   let run: RunRow;
   try {
     run = await runPipeline({
@@ -120,8 +106,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
       },
       recordedOptions: {
         execute: request.execute,
-        source: { type: config.source.type, base_url: redactor.url(config.source.base_url), org: config.source.org ?? null },
-        destination: config.destination,
+        ...connectors.recordedOptions,
         batch_size: config.options.batch_size,
         partition_concurrency: config.options.partition_concurrency,
         ...request.extraOptions,

@@ -1,0 +1,43 @@
+import type { PipelineConfig } from '../config/pipeline-schema.js';
+import { githubPolicy } from '../connectors/github/github-policy.js';
+import { GithubSource } from '../connectors/github/github-source.js';
+import { createInstrumentedFetch } from '../connectors/http/instrumented-fetch.js';
+import { SqliteDestination } from '../connectors/sqlite/sqlite-destination.js';
+import { DEFAULT_RETRY_POLICY } from '../scheduling/retry-policy.js';
+import type { PipelineConnectors, PipelineContext } from './pipeline-connectors.js';
+
+/**
+ * The GitHub → SQLite pipeline's adapters: octokit over the instrumented fetch (spans, budget,
+ * retries, audit), and the SQLite destination when the run executes.
+ */
+export function githubConnectors(config: PipelineConfig, ctx: PipelineContext): PipelineConnectors {
+  const source = new GithubSource({
+    baseUrl: config.source.base_url,
+    token: ctx.token,
+    org: config.source.org,
+    repos: config.source.repos,
+    includeReviews: config.source.include_reviews,
+    perPage: config.source.per_page,
+    limitRepos: config.source.limit_repos,
+    fetch: createInstrumentedFetch({
+      policy: githubPolicy,
+      tokenId: ctx.tokenId,
+      scheduler: ctx.scheduler,
+      telemetry: ctx.telemetry,
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.api.max_attempts },
+      requestTimeoutMs: config.api.request_timeout_ms,
+      clock: ctx.clock,
+      auditBodies: config.audit.bodies,
+      signal: ctx.signal,
+    }),
+  });
+  return {
+    connector: githubPolicy.connector,
+    source,
+    destination: ctx.execute ? new SqliteDestination({ path: config.destination.path }) : undefined,
+    recordedOptions: {
+      source: { type: config.source.type, base_url: ctx.redactor.url(config.source.base_url), org: config.source.org ?? null },
+      destination: config.destination,
+    },
+  };
+}
