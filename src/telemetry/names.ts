@@ -27,6 +27,7 @@ export const ATTR = {
   connector: 'sync.connector',
   dbEntity: 'db.collection.name',
   dbSystem: 'db.system.name',
+  dbOperation: 'db.operation.name',
   errorType: 'error.type',
   httpMethod: 'http.request.method',
   httpStatus: 'http.response.status_code',

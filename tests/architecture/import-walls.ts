@@ -18,6 +18,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   store: ['ports', 'errors', 'config'],
   reports: ['ports', 'errors', 'config'],
   simulator: [],
+  /** Test doubles shipped with the product (FakeSource, FakeDestination); no product code imports them. */
+  testing: ['ports', 'errors'],
   server: ['ports', 'errors', 'config', 'telemetry', 'reports', 'store', 'wiring', 'scheduling'],
   queue: ['ports', 'errors', 'config', 'telemetry', 'scheduling', 'store', 'wiring', 'engine'],
   wiring: ['ports', 'errors', 'config', 'telemetry', 'scheduling', 'engine', 'connectors/*', 'store', 'reports', 'queue', 'server'],

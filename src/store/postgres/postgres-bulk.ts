@@ -1,4 +1,5 @@
-import type { ApiCallRow, RecordStateRow } from '../../ports/run-store.js';
+import type { ApiCallRow, DestinationChangeRow, RecordStateRow } from '../../ports/run-store.js';
+import { CHANGE_COLUMNS, CHANGE_ON_CONFLICT, changeColumns, type ChangeColumn } from '../sql/change-tables.js';
 import {
   API_CALL_COLUMNS, RECORD_STATE_COLUMNS, apiCallColumns, recordStateColumns,
 } from '../sql/record-tables.js';
@@ -61,5 +62,27 @@ export function insertApiCalls(table: string, calls: readonly ApiCallRow[]): Bul
         WITH ORDINALITY AS u (${columns}, ord)
       ORDER BY ord`,
     values: toArrays(API_CALL_COLUMNS, calls.map(apiCallColumns)),
+  };
+}
+
+const CHANGE_TYPES: Record<ChangeColumn, string> = {
+  sync_id: 'text', kind: 'text', name: 'text', partition_key: 'text', external_id: 'text', action: 'text',
+  scope: 'jsonb', batch_id: 'text', recorded_at: 'timestamptz',
+};
+
+const RANK = { found: 0, updated: 1, created: 2 } as const;
+
+/** Upsert of destination changes by (sync ID, kind, name); repeats in one batch fold to the strongest action. */
+export function upsertChanges(table: string, changes: readonly DestinationChangeRow[]): BulkStatement {
+  const folded = new Map<string, DestinationChangeRow>();
+  for (const change of changes) {
+    const key = `${change.syncId}\u0000${change.kind}\u0000${change.name}`;
+    const prior = folded.get(key);
+    folded.set(key, prior && RANK[prior.action] > RANK[change.action] ? { ...change, action: prior.action, externalId: change.externalId ?? prior.externalId } : change);
+  }
+  return {
+    text: `INSERT INTO ${table} AS t (${CHANGE_COLUMNS.join(', ')})
+      SELECT * FROM ${unnest(CHANGE_COLUMNS, CHANGE_TYPES)} ${CHANGE_ON_CONFLICT}`,
+    values: toArrays(CHANGE_COLUMNS, [...folded.values()].map(changeColumns)),
   };
 }
