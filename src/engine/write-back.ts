@@ -41,7 +41,7 @@ export function outcomesOf(batch: WrittenBatch): RecordOutcome[] {
 }
 
 /**
- * Tells the source what became of a batch, inside a `sync.db.write` span of its own. Returns the
+ * Tells the source what became of a batch, inside a database-write span of its own (SPAN.dbWrite). Returns the
  * error instead of throwing: the caller fails the batch's records with it (see `Source.acknowledge`).
  */
 export async function writeBack(t: RunTelemetry, clock: Clock, back: WriteBack, batch: WrittenBatch): Promise<SyncError | undefined> {

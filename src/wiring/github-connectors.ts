@@ -1,4 +1,4 @@
-import type { PipelineConfig } from '../config/pipeline-schema.js';
+import type { GithubPipelineConfig } from '../config/pipeline-schema.js';
 import { githubPolicy } from '../connectors/github/github-policy.js';
 import { GithubSource } from '../connectors/github/github-source.js';
 import { createInstrumentedFetch } from '../connectors/http/instrumented-fetch.js';
@@ -10,7 +10,7 @@ import type { PipelineConnectors, PipelineContext } from './pipeline-connectors.
  * The GitHub → SQLite pipeline's adapters: octokit over the instrumented fetch (spans, budget,
  * retries, audit), and the SQLite destination when the run executes.
  */
-export function githubConnectors(config: PipelineConfig, ctx: PipelineContext): PipelineConnectors {
+export function githubConnectors(config: GithubPipelineConfig, ctx: PipelineContext): PipelineConnectors {
   const source = new GithubSource({
     baseUrl: config.source.base_url,
     token: ctx.token,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PipelineConfig } from '../config/pipeline-schema.js';
+import { isOrdersPipeline, type PipelineConfig } from '../config/pipeline-schema.js';
 import { BudgetScheduler } from '../scheduling/budget-scheduler.js';
 import { BufferedAuditSink } from '../engine/buffered-audit-sink.js';
 import { DEFAULT_RETRY_POLICY } from '../scheduling/retry-policy.js';
@@ -13,6 +13,8 @@ import { writeSyncReports, type ReportWritten } from '../reports/report-writer.j
 import { Redactor } from '../telemetry/redaction.js';
 import { RunTelemetry } from '../telemetry/run-telemetry.js';
 import { githubConnectors } from './github-connectors.js';
+import { ordersConnectors } from './orders-connectors.js';
+import type { PlannedContainer } from './pipeline-connectors.js';
 import type { Runtime } from './runtime.js';
 
 export interface SyncRequest {
@@ -20,6 +22,8 @@ export interface SyncRequest {
   store: RunStore;
   /** The API token, already read from the environment variable the config names. */
   token?: string;
+  /** A database source's connection string (orders on PostgreSQL), read from the variable the config names. */
+  sourceUrl?: string;
   /** Write to the destination; without it the run is dry and every record ends `skipped`. */
   execute: boolean;
   /** Resume this interrupted sync from its checkpoints. */
@@ -32,8 +36,11 @@ export interface SyncRequest {
   clock?: Clock;
 }
 
-/** The final run row, and the executive summary written for it (null if reports could not be written). */
-export type SyncedRun = RunRow & { reportPath: string | null };
+/**
+ * The final run row, the executive summary written for it (null if reports could not be written)
+ * and, for pipelines that say, what the run read per container (the dry run's planned work).
+ */
+export type SyncedRun = RunRow & { reportPath: string | null; plan?: PlannedContainer[] };
 
 /**
  * Wires one run: connectors, scheduler, telemetry and store, then the engine, then the report
@@ -49,7 +56,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
 
   const redactor = new Redactor({
     secretKeys: config.audit.secret_keys,
-    knownSecrets: request.token ? [request.token] : [],
+    knownSecrets: [request.token, ...secretsOfUrl(request.sourceUrl)].filter((x): x is string => Boolean(x)),
     maxBodyBytes: config.audit.max_body_bytes,
   });
   const telemetry = new RunTelemetry({
@@ -71,7 +78,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     clock,
     onWait: (notice) => telemetry.recordWait(connectors.connector, notice),
   });
-  const connectors = githubConnectors(config, {
+  const context = {
     token: request.token,
     tokenId: tokenIdOf(request.token),
     scheduler,
@@ -79,8 +86,11 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     redactor,
     clock,
     execute: request.execute,
+    resume: Boolean(request.resume),
+    sourceUrl: request.sourceUrl,
     signal: request.signal,
-  });
+  };
+  const connectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);
   const { source } = connectors;
   const destination: Destination = connectors.destination ?? dryRunDestination(config.destination.type);
   let run: RunRow;
@@ -117,7 +127,8 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     await destination.close();
   }
   runtime.lastRun = { syncId: run.syncId, pipeline: run.pipeline, traceId: run.traceId };
-  return { ...run, reportPath: await writeReports(runtime, telemetry, store, config, request.retryFailed) };
+  const reportPath = await writeReports(runtime, telemetry, store, config, request.retryFailed);
+  return { ...run, reportPath, ...(connectors.plan ? { plan: connectors.plan() } : {}) };
 }
 
 /**
@@ -146,6 +157,17 @@ async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, 
 /** Budgets are per token; the ID is a hash so the token itself is never kept. */
 export function tokenIdOf(token: string | undefined): string {
   return token ? `token-${createHash('sha256').update(token).digest('hex').slice(0, 12)}` : 'anonymous';
+}
+
+/** A connection string and the password in it: both are secrets the redactor must know. */
+function secretsOfUrl(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [url, password] : [url];
+  } catch {
+    return [url];
+  }
 }
 
 async function assertResumable(store: RunStore, syncId: string): Promise<void> {
