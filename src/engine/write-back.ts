@@ -45,7 +45,8 @@ export function outcomesOf(batch: WrittenBatch): RecordOutcome[] {
  * error instead of throwing: the caller fails the batch's records with it (see `Source.acknowledge`).
  */
 export async function writeBack(t: RunTelemetry, clock: Clock, back: WriteBack, batch: WrittenBatch): Promise<SyncError | undefined> {
-  const records = outcomesOf(batch);
+  // The source is one more place secrets must not reach (a provider may echo a token in an error).
+  const records = outcomesOf(batch).map((r) => (r.errorMessage === null ? r : { ...r, errorMessage: t.redactor.text(r.errorMessage) }));
   const containers = batch.changes.filter((c) => c.scope !== undefined);
   if (records.length === 0 && containers.length === 0) return undefined;
   const started = clock.now();

@@ -44,6 +44,16 @@ export interface WriteAcknowledgement {
   at: string;
 }
 
+/** What a source says of one partition's rows now, for its report (an order table's customer). */
+export interface PartitionRowsState {
+  /** Rows still waiting for a sync (in a pending state). */
+  pending: number;
+  /** Rows whose last sync failed, in all. */
+  failedTotal: number;
+  /** The first of them, by key, with the error their write-back recorded. */
+  failed: Array<{ key: string; errorCategory: string | null; errorMessage: string | null; syncId: string | null }>;
+}
+
 /**
  * Where records come from. Adapters (e.g. `GithubSource`) parse every response at their edge and
  * throw `SyncError` with a category on failure; they never retry themselves — the HTTP layer the
@@ -70,6 +80,11 @@ export interface Source {
    * their source does not know it, so the next run must send them again.
    */
   acknowledge?(ack: WriteAcknowledgement): Promise<void>;
+  /**
+   * Optional: the partition's rows as the source holds them after the run (still pending, failed),
+   * for its report. Called after the run, before `close`, at most once per partition.
+   */
+  describeRows?(partitionKey: string): Promise<PartitionRowsState>;
   /** Releases sockets and timers. */
   close(): Promise<void>;
 }

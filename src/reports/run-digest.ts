@@ -1,7 +1,7 @@
-import type { PartitionRow, RecordCounts, RunRow, RunStore } from '../ports/run-store.js';
+import type { DestinationChangeCount, PartitionApiUsageRow, PartitionRow, RecordCounts, RunRow, RunStore } from '../ports/run-store.js';
 import { errorsByCategory, runLevelError } from './digest-errors.js';
 import { previousOf, retriedBy } from './digest-history.js';
-import type { DigestApiTotals, DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
+import type { DigestApiTotals, DigestChangeCount, DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
 import { partitionFolder, PartitionFileNamer } from './file-names.js';
 import { grafanaLinks } from './grafana-links.js';
 import { markRank, partitionMark, runStatusMark } from './status-marks.js';
@@ -36,13 +36,15 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
   if (!run) return undefined;
   const now = options.now?.() ?? Date.now();
   const redact = options.redact ?? ((text: string) => text);
-  const [partitionRows, counts, batchRows, usage, failures, failed] = await Promise.all([
+  const [partitionRows, counts, batchRows, usage, failures, failed, changeCounts, partitionUsage] = await Promise.all([
     store.listPartitions(syncId),
     store.countRecordStates(syncId),
     store.listBatches(syncId),
     store.apiUsage(syncId),
     store.failuresByCategory(syncId),
     store.listRecordStates(syncId, { status: 'failed', limit: TOP_FAILED_RECORDS }),
+    store.countDestinationChanges(syncId),
+    store.apiUsageByPartition(syncId),
   ]);
 
   const perPartition = new Map<string, BatchTotals>();
@@ -60,7 +62,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
 
   const namer = new PartitionFileNamer();
   const partitions = partitionRows
-    .map((p) => toDigestPartition(p, perPartition.get(p.partitionKey), namer, redact))
+    .map((p) => toDigestPartition(p, perPartition.get(p.partitionKey), namer, redact, changeCounts, partitionUsage))
     .sort((a, b) => markRank(a.mark) - markRank(b.mark) || a.key.localeCompare(b.key));
 
   const records = withTotal({ ...counts, pending: Math.max(counts.pending, run.records.pending) });
@@ -116,6 +118,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
     errors: { run_error: runError, by_category: errorsByCategory(runError, failures, partitions, topFailed), top_failed_records: topFailed },
     partitions,
     quota: usage.map((u) => ({ connector: u.connector, resource: u.resource, calls: u.calls, errors: u.errors, cost: u.cost, duration_ms: Math.round(u.totalDurationMs) })),
+    destination_changes: changeTotals(changeCounts),
     previous: await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
     links: grafanaLinks({
       grafanaUrl: options.grafanaUrl,
@@ -129,8 +132,16 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
   };
 }
 
-function toDigestPartition(p: PartitionRow, batches: BatchTotals | undefined, namer: PartitionFileNamer, redact: (t: string) => string): DigestPartition {
+function toDigestPartition(
+  p: PartitionRow,
+  batches: BatchTotals | undefined,
+  namer: PartitionFileNamer,
+  redact: (t: string) => string,
+  changes: DestinationChangeCount[],
+  usage: PartitionApiUsageRow[],
+): DigestPartition {
   const batchesFailed = Math.max(p.batchesFailed, batches?.failed ?? 0);
+  const own = usage.filter((u) => u.partitionKey === p.partitionKey);
   return {
     key: p.partitionKey,
     kind: p.kind,
@@ -145,7 +156,32 @@ function toDigestPartition(p: PartitionRow, batches: BatchTotals | undefined, na
     error_category: p.errorCategory,
     error_message: p.errorMessage === null ? null : redact(p.errorMessage),
     report_file: `${partitionFolder(p.kind)}/${namer.stem(p.partitionKey)}.md`,
+    changes: changeTotals(changes.filter((c) => c.partitionKey === p.partitionKey)),
+    api: {
+      calls: own.reduce((sum, u) => sum + u.calls, 0),
+      errors: own.reduce((sum, u) => sum + u.errors, 0),
+      cost: own.reduce((sum, u) => sum + u.cost, 0),
+      duration_ms: Math.round(own.reduce((sum, u) => sum + u.totalDurationMs, 0)),
+    },
   };
+}
+
+/** Change counts summed by kind and action, in a stable order (kind, then created/updated/found). */
+function changeTotals(rows: DestinationChangeCount[]): DigestChangeCount[] {
+  const order = { created: 0, updated: 1, found: 2 } as const;
+  const totals = new Map<string, DigestChangeCount>();
+  for (const r of rows) {
+    const key = `${r.kind}\u0000${r.action}`;
+    const total = totals.get(key) ?? { kind: r.kind, action: r.action, count: 0 };
+    total.count += r.count;
+    totals.set(key, total);
+  }
+  return [...totals.values()].sort((a, b) => a.kind.localeCompare(b.kind) || order[a.action] - order[b.action]);
+}
+
+/** How many `kind` objects were `action`ed (0 when none). */
+export function changeCount(changes: readonly DigestChangeCount[], kind: string, action: DigestChangeCount['action']): number {
+  return changes.find((c) => c.kind === kind && c.action === action)?.count ?? 0;
 }
 
 function withTotal(c: RecordCounts): DigestRecordCounts {

@@ -9,6 +9,7 @@ import { SyncError, UsageError } from '../errors/sync-error.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { RunRow, RunStore } from '../ports/run-store.js';
+import type { PartitionRowsReader } from '../reports/customer-report.js';
 import { writeSyncReports, type ReportWritten } from '../reports/report-writer.js';
 import { Redactor } from '../telemetry/redaction.js';
 import { RunTelemetry } from '../telemetry/run-telemetry.js';
@@ -122,20 +123,35 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
         ...request.extraOptions,
       },
     });
-  } finally {
+  } catch (error) {
     await source.close();
+    throw error;
+  } finally {
     await destination.close();
   }
   runtime.lastRun = { syncId: run.syncId, pipeline: run.pipeline, traceId: run.traceId };
-  const reportPath = await writeReports(runtime, telemetry, store, config, request.retryFailed);
-  return { ...run, reportPath, ...(connectors.plan ? { plan: connectors.plan() } : {}) };
+  try {
+    // The source stays open for its partitions' reports (an order table's pending and failed rows).
+    const rows = source.describeRows?.bind(source);
+    const reportPath = await writeReports(runtime, telemetry, store, config, request.retryFailed, rows);
+    return { ...run, reportPath, ...(connectors.plan ? { plan: connectors.plan() } : {}) };
+  } finally {
+    await source.close();
+  }
 }
 
 /**
  * A report that cannot be written is recorded, not thrown: the sync itself is done and stored.
  * A retry also rewrites the original sync's reports, so they point to it ("retried by").
  */
-async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, config: PipelineConfig, retryOf: string | undefined): Promise<string | null> {
+async function writeReports(
+  runtime: Runtime,
+  t: RunTelemetry,
+  store: RunStore,
+  config: PipelineConfig,
+  retryOf: string | undefined,
+  partitionRows: PartitionRowsReader | undefined,
+): Promise<string | null> {
   t.events.phaseChanged({ phase: 'reporting', previous_phase: 'finalizing' });
   const options = {
     reportsDir: config.reports.dir,
@@ -143,6 +159,7 @@ async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, 
     serviceName: runtime.options.env.serviceName,
     redact: (text: string) => t.redactor.text(text),
     onWritten: ({ path, files }: ReportWritten) => t.events.reportWritten(files === undefined ? { path } : { path, files }),
+    partitionRows,
   };
   try {
     const written = await writeSyncReports(store, t.syncId, options);

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { ORDER_ENTITY, type OrderRecordData } from '../../ports/order-record.js';
 import type { Partition, SourceRecord } from '../../ports/records.js';
-import type { Source, SourcePage, WriteAcknowledgement } from '../../ports/source.js';
+import type { PartitionRowsState, Source, SourcePage, WriteAcknowledgement } from '../../ports/source.js';
 import { cellOf, checkTable, settingsColumns, type OrderDatabase, type OrderDb, type OrderRow, type OrderTableSettings, type RequiredColumn } from './order-table.js';
 import { PlanCollector } from './plan.js';
 import { orderTableError } from './source-errors.js';
@@ -33,6 +33,9 @@ export interface OrderSourceOptions {
 }
 
 type Query = SelectQueryBuilder<OrderDatabase, string, object>;
+
+/** Failed rows a customer report lists. */
+const FAILED_ROWS = 10;
 
 /**
  * The pending rows of an order table as records, partitioned by customer, and the write-back of
@@ -90,6 +93,33 @@ export class OrderTableSource implements Source {
 
   async acknowledge(ack: WriteAcknowledgement): Promise<void> {
     await this.guard(`writing back ${ack.records.length} rows of ${ack.partition.key}`, () => writeBackBatch(this.options.db, this.s, ack));
+  }
+
+  async describeRows(partitionKey: string): Promise<PartitionRowsState> {
+    const { db } = this.options;
+    const { key, customer } = this.s.columns;
+    const wb = this.s.writeBack;
+    const waiting = this.s.pendingStates.filter((state) => state !== wb.failedState);
+    return this.guard(`reading ${partitionKey}'s rows for its report`, async () => {
+      const count = async (states: string[]) =>
+        states.length === 0
+          ? 0
+          : Number((await db.selectFrom(this.s.table).select((eb) => eb.fn.countAll().as('n')).where(customer, '=', partitionKey).where(wb.state, 'in', states).executeTakeFirst())?.n ?? 0);
+      const failed = await db
+        .selectFrom(this.s.table)
+        .select([key, wb.errorCategory, wb.errorMessage, wb.syncId])
+        .where(customer, '=', partitionKey)
+        .where(wb.state, '=', wb.failedState)
+        .orderBy(key)
+        .limit(FAILED_ROWS)
+        .execute();
+      const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+      return {
+        pending: await count(waiting),
+        failedTotal: await count([wb.failedState]),
+        failed: failed.map((r) => ({ key: String(r[key]), errorCategory: text(r[wb.errorCategory]), errorMessage: text(r[wb.errorMessage]), syncId: text(r[wb.syncId]) })),
+      };
+    });
   }
 
   async close(): Promise<void> {
