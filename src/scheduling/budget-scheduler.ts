@@ -162,7 +162,7 @@ export class BudgetScheduler implements RequestScheduler {
 
   private start(token: TokenState, budget: Budget | undefined, now: number, cost: number): () => void {
     token.inFlight += 1;
-    budget?.sliding?.record(now, cost);
+    const spend = budget?.sliding?.record(now, cost);
     if (budget) {
       budget.inFlight += cost;
       if (budget.resetAtMs !== undefined && inReserve(budget, this.options.paceBelowShare)) {
@@ -176,6 +176,7 @@ export class BudgetScheduler implements RequestScheduler {
       released = true;
       token.inFlight -= 1;
       if (budget) budget.inFlight -= cost;
+      if (spend) budget?.sliding?.settle(spend, this.options.clock.now());
       token.slotWaiters.shift()?.();
     };
   }

@@ -1,3 +1,8 @@
+export interface Spend {
+  at: number;
+  cost: number;
+}
+
 /**
  * A budget that refills continuously: every spend counts for `windowMs` after it started, and at
  * most `limit` may count at once (Monday.com's complexity points: 10M per sliding minute). The
@@ -5,7 +10,7 @@
  * until enough older spends have left the window. Pure bookkeeping; times are epoch ms.
  */
 export class SlidingWindowBudget {
-  private readonly spends: Array<{ at: number; cost: number }> = [];
+  private spends: Spend[] = [];
   private total = 0;
 
   constructor(
@@ -22,10 +27,13 @@ export class SlidingWindowBudget {
     return this.total;
   }
 
-  /** Ms until `cost` more fits (0: now). A cost above the whole limit waits for an empty window. */
+  /**
+   * Ms until `cost` more fits (0: now). A cost above the whole limit can never fit: it goes once
+   * the window is empty, for the provider to refuse it rather than wait forever.
+   */
   waitMs(now: number, cost: number): number {
     const used = this.used(now);
-    if (used + cost <= this.limit) return 0;
+    if (used + cost <= this.limit || used === 0) return 0;
     let freed = 0;
     for (const spend of this.spends) {
       freed += spend.cost;
@@ -34,9 +42,25 @@ export class SlidingWindowBudget {
     return 1;
   }
 
-  record(now: number, cost: number): void {
-    this.spends.push({ at: now, cost });
+  /** Counts `cost` from `now`; the returned spend is settled when its request is answered. */
+  record(now: number, cost: number): Spend {
+    const spend = { at: now, cost };
+    this.spends.push(spend);
     this.total += cost;
+    return spend;
+  }
+
+  /**
+   * The request was answered at `now`: its spend counts from then on. The provider charged it on
+   * arrival, somewhere between our start and the answer; counting from the answer can only free it
+   * later than the provider does, however slow the way there was (a loaded machine, a long queue).
+   */
+  settle(spend: Spend, now: number): void {
+    const at = this.spends.indexOf(spend);
+    if (at < 0 || now <= spend.at) return;
+    this.spends.splice(at, 1);
+    spend.at = now;
+    this.spends.push(spend);
   }
 
   /**

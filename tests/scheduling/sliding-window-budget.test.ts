@@ -23,8 +23,19 @@ describe('SlidingWindowBudget (pure)', () => {
     expect(b.waitMs(20_000, 40)).toBe(40_001);
     // 80 more needs both gone.
     expect(b.waitMs(20_000, 80)).toBe(50_001);
-    // More than the whole budget waits for an empty window, never forever.
+    // More than the whole budget waits for an empty window, then goes (for the provider to refuse), never forever.
     expect(b.waitMs(20_000, 500)).toBe(50_001);
+    expect(b.waitMs(70_001, 500)).toBe(0);
+  });
+
+  it('counts a settled spend from its answer, however late that came', () => {
+    const b = new SlidingWindowBudget(100, 1_000, 0);
+    const early = b.record(0, 60);
+    b.record(100, 30);
+    b.settle(early, 400);
+    expect(b.waitMs(500, 50)).toBe(901);
+    expect(b.used(1_100)).toBe(60);
+    expect(b.used(1_400)).toBe(0);
   });
 
   it('counts what the provider says is gone beyond its own spends, never less', () => {

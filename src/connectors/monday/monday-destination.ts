@@ -9,7 +9,7 @@ import { checkBoard, loadBoard, type BoardState } from './board.js';
 import { mapColumnValues } from './column-values.js';
 import { GroupResolver } from './group-resolver.js';
 import { findItemsByKey } from './item-lookup.js';
-import { writeItems, type ItemWrite } from './item-writer.js';
+import { MUTATION_COST, writeItems, type ItemWrite } from './item-writer.js';
 import type { MondayClient } from './monday-client.js';
 import { subitemsOf, writeSubitems, type SubitemWrite } from './subitem-writer.js';
 import { fillTemplate } from './templates.js';
@@ -29,6 +29,9 @@ const orderShape = z.object({
   groupId: z.string().nullable(),
   fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
+
+/** Monday refuses a query above 5M complexity points. */
+const MAX_QUERY_COMPLEXITY = 5_000_000;
 
 interface Prepared {
   record: SourceRecord;
@@ -99,7 +102,7 @@ export class MondayDestination implements Destination {
       writes.push({ key: p.record.key, name: fillTemplate(config.item_name, p.order), groupId, itemId, values: mapped.values, createLabels: mapped.newLabels.length > 0 && !mapped.strictMiss });
     }
 
-    const outcomes = await writeItems(this.options.client, this.lock, board.id, writes, config.mutations_per_request);
+    const outcomes = await writeItems(this.options.client, this.lock, board.id, writes, this.perRequest());
     const externalIds: Record<string, string> = {};
     let created = 0;
     let updated = 0;
@@ -122,7 +125,7 @@ export class MondayDestination implements Destination {
       }
     }
     if (subitems.length > 0) {
-      const failed = await writeSubitems(this.options.client, this.lock, board.id, subitems, config.mutations_per_request);
+      const failed = await writeSubitems(this.options.client, this.lock, board.id, subitems, this.perRequest());
       for (const [key, failure] of failed) failures.push({ key, category: failure.category, message: `item ${externalIds[key] ?? ''} created, but ${failure.message}` });
       for (const s of subitems) if (!failed.has(s.key)) changes.push({ kind: 'subitem', name: `${s.key}: ${s.name}`, externalId: null, action: 'created' });
     }
@@ -130,6 +133,12 @@ export class MondayDestination implements Destination {
   }
 
   async close(): Promise<void> {}
+
+  /** Mutations a request carries: as configured, but never more than the per-query limit or a minute's budget allows. */
+  private perRequest(): number {
+    const { mutations_per_request: wanted, complexity_per_minute: budget } = this.options.config;
+    return Math.max(1, Math.min(wanted, Math.floor(MAX_QUERY_COMPLEXITY / MUTATION_COST) - 1, Math.floor(budget / (MUTATION_COST * 1.01)) - 1));
+  }
 
   private boardState(): Promise<BoardState> {
     this.board ??= loadBoard(this.options.client, this.options.config.board_id).then((board) => {

@@ -49,8 +49,8 @@ export function mondayPolicy(options: MondayPolicyOptions): ProviderPolicy {
       const errors = graphqlErrorsOf(response.json);
       const refusing = errors.find((e) => e.code !== null && MONDAY_CODES[e.code]?.request);
       if (response.status >= 200 && response.status < 300) {
-        if (response.malformedJson) return { category: 'NETWORK_ERROR', message: `Monday answered ${response.status} with a truncated or malformed JSON body` };
-        if (response.json === undefined) return { category: 'SERVER_ERROR', message: `Monday answered ${response.status} without a JSON body: ${snippet(response.bodyText)}` };
+        if (response.malformedJson) return { category: 'NETWORK_ERROR', message: `Monday ${response.status}: a truncated or malformed JSON body` };
+        if (response.json === undefined) return { category: 'SERVER_ERROR', message: `Monday ${response.status}: not a JSON body: ${snippet(response.bodyText)}` };
         if (refusing) return failureOf(refusing, response);
         const data = (response.json as { data?: unknown }).data;
         // Errors and no data at all: nothing of the request ran.
