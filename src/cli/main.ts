@@ -10,6 +10,7 @@ import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
 import { simulateCommand } from './commands/simulate.js';
+import { simulateMondayCommand } from './commands/simulate-monday.js';
 import { EXIT } from './exit-codes.js';
 
 const int = (name: string) => (value: string) => {
@@ -136,7 +137,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('simulate')
-    .description('serve the GitHub API simulator alone')
+    .argument('[api]', 'github (default) or monday', 'github')
+    .description('serve an API simulator alone: GitHub (default) or Monday.com (`simulate monday`, with the demo board)')
     .option('--port <port>', 'port (0 = any free port)', '0')
     .option('--repos <n>', 'repositories', int('--repos'), 5)
     .option('--prs-per-repo <n>', 'pull requests per repository', int('--prs-per-repo'), 40)
@@ -146,7 +148,13 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--rate-limit-window <s>', 'window in seconds', int('--rate-limit-window'), 3600)
     .option('--seed <n>', 'data seed', int('--seed'), 42)
     .option('--token <token>', 'require this token')
-    .action(async (options) => setExitCode(await simulateCommand(options)));
+    .option('--time-scale <n>', 'monday: run its clock n times faster', positive('--time-scale'))
+    .option('--complexity-per-minute <n>', 'monday: complexity budget per minute (default 10,000,000)', positive('--complexity-per-minute'))
+    .action(async (api: string, options) => {
+      if (api === 'monday') setExitCode(await simulateMondayCommand(options));
+      else if (api === 'github') setExitCode(await simulateCommand(options));
+      else throw new UsageError(`simulate ${api}: the simulators are github and monday`);
+    });
 
   return program;
 }

@@ -39,19 +39,16 @@ const common = {
   page_size: z.number().int().min(1).max(10_000).default(500).describe('Rows read per query; a page\'s last batch moves the checkpoint.'),
 };
 
-const sqliteSource = z
+/**
+ * One source section for both databases, so an environment can switch `type` and keep the rest
+ * (`path` is read for SQLite, `url_env` and `schema` for PostgreSQL).
+ */
+const orderTableSource = z
   .object({
-    type: z.literal('sqlite'),
-    path: z.string().min(1).default('./data/orders.db').describe('SQLite file holding the order table.'),
-    ...common,
-  })
-  .strict();
-
-const postgresSource = z
-  .object({
-    type: z.literal('postgres'),
-    url_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').default('ORDERS_DATABASE_URL').describe('Environment variable holding the connection string (it may hold a password, so never the file).'),
-    schema: identifier.default('public').describe('Schema of the order table.'),
+    type: z.enum(['sqlite', 'postgres']).describe('Where the order table lives: sqlite (a file) or postgres.'),
+    path: z.string().min(1).default('./data/orders.db').describe('type sqlite: the SQLite file holding the order table.'),
+    url_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').default('ORDERS_DATABASE_URL').describe('type postgres: environment variable holding the connection string (it may hold a password, so never the file).'),
+    schema: identifier.default('public').describe('type postgres: schema of the order table.'),
     ...common,
   })
   .strict();
@@ -102,7 +99,7 @@ export const ordersPipelineSchema = z
         kind: z.literal('orders').describe('Pipeline kind: orders (order rows → Monday.com).'),
       })
       .strict(),
-    source: z.discriminatedUnion('type', [sqliteSource, postgresSource]),
+    source: orderTableSource,
     destination: mondayDestination,
     store: storeSection,
     options: optionsSection({ batch_size: 50, partition_concurrency: 4 }),

@@ -28,7 +28,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
 
 /** The demo wiring and the `simulate` command are the only product code that may start a simulator. */
 export function mayImportSimulator(file: string): boolean {
-  return /^(cli|wiring)\/(.*\/)?(demo[^/]*|simulate)\.ts$/.test(file) || /^(cli|wiring)\/demo\//.test(file);
+  return /^(cli|wiring)\/(.*\/)?(demo[^/]*|simulate[^/]*)\.ts$/.test(file) || /^(cli|wiring)\/demo\//.test(file);
 }
 
 export interface ImportEdge {
