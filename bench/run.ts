@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
 import { memory } from './cases/memory.js';
+import { ordersBench } from './cases/orders.js';
 import { telemetryOutage } from './cases/outage.js';
 import { telemetryOverhead } from './cases/overhead.js';
 import { reportsBench } from './cases/reports.js';
@@ -20,6 +21,7 @@ const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   memory,
   outage: telemetryOutage,
   throughput,
+  orders: ordersBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -6,6 +6,7 @@ import type { WorkerArgs, WorkerResult } from '../sync-worker.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WORKER_SOURCE = resolve(ROOT, 'bench/sync-worker.ts');
+const ORDERS_WORKER_SOURCE = resolve(ROOT, 'bench/orders-worker.ts');
 
 /** What a worker run gives back: its measurements, plus what the bench saw from outside. */
 export interface WorkerRun extends WorkerResult {
@@ -35,7 +36,7 @@ function compiledWorker(): Promise<string> {
     const flags = ['--outDir', outDir, '--rootDir', ROOT, '--module', 'NodeNext', '--moduleResolution', 'NodeNext'];
     flags.push('--target', 'ES2022', '--skipLibCheck', '--esModuleInterop', '--strict', '--sourceMap', 'false');
     // Type errors (e.g. someone's half-done edit elsewhere in src/) do not stop the emit; a missing output does.
-    execFile(process.execPath, [tsc, ...flags, WORKER_SOURCE], { cwd: ROOT }, (error, stdout) => {
+    execFile(process.execPath, [tsc, ...flags, WORKER_SOURCE, ORDERS_WORKER_SOURCE], { cwd: ROOT }, (error, stdout) => {
       const entry = join(outDir, 'bench/sync-worker.js');
       if (existsSync(entry)) done(entry);
       else fail(new Error(`compiling the bench worker failed: ${error?.message ?? ''}\n${stdout}`));
@@ -68,7 +69,16 @@ export async function runWorker(
   env: Record<string, string> = {},
   nodeFlags: string[] = [],
 ): Promise<WorkerRun> {
-  const entry = await compiledWorker();
+  return runCompiled<WorkerRun>(await compiledWorker(), args, env, nodeFlags);
+}
+
+/** Runs the orders worker (bench/orders-worker.ts) the same way; resolves with its result line. */
+export async function runOrdersWorker<T>(args: Record<string, unknown>): Promise<T & { stderr: string }> {
+  const entry = (await compiledWorker()).replace(/sync-worker\.js$/, 'orders-worker.js');
+  return runCompiled<T & { stderr: string }>(entry, args, {}, []);
+}
+
+async function runCompiled<T>(entry: string, args: Record<string, unknown>, env: Record<string, string>, nodeFlags: string[]): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-'));
   try {
     const childEnv: NodeJS.ProcessEnv = {};
@@ -91,7 +101,7 @@ export async function runWorker(
     const processMs = exitedAt - started;
     const last = stdout.trim().split('\n').pop() ?? '';
     if (code !== 0 || !last.startsWith('{')) throw new Error(`bench worker failed (exit ${code}): ${stderr.slice(-2000)}`);
-    return { ...(JSON.parse(last) as WorkerResult), processMs, exitLagMs: exitedAt - lastOutputAt, stderr };
+    return { ...(JSON.parse(last) as object), processMs, exitLagMs: exitedAt - lastOutputAt, stderr } as T;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

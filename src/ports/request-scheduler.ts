@@ -15,6 +15,8 @@ export interface RateLimitObservation {
    * happen, there is no reset instant); `resetAtMs` then only says when the window would be empty.
    */
   windowMs?: number;
+  /** When the call that reported this started (the HTTP layer sets it): a sliding budget compares with its own count then. */
+  startedAtMs?: number;
 }
 
 /** Where a request counts: one token (by an opaque, non-secret ID) and one resource. */

@@ -187,7 +187,7 @@ export class BudgetScheduler implements RequestScheduler {
     const sliding = budget?.sliding ?? new SlidingWindowBudget(observation.limit, windowMs, this.options.resetMarginMs);
     sliding.limit = observation.limit;
     sliding.windowMs = windowMs;
-    sliding.reconcile(now, observation.remaining);
+    sliding.reconcile(Math.min(now, observation.startedAtMs ?? now), observation.remaining);
     if (!budget) token.budgets.set(observation.resource, { limit: observation.limit, remaining: observation.remaining, resetAtMs: undefined, inFlight: 0, nextStartMs: 0, sliding });
     else budget.sliding = sliding;
   }

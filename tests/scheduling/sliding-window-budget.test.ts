@@ -47,6 +47,19 @@ describe('SlidingWindowBudget (pure)', () => {
     expect(b.used(2_000)).toBe(400);
     expect(b.used(60_500)).toBe(300);
   });
+
+  it('compares a report with its own count when the request started, not when it was answered', () => {
+    const b = new SlidingWindowBudget(1000, 1_000, 0);
+    b.record(0, 600);
+    // Started at 990 (600 still counted), answered at 1,050 (the 600 has left our window since).
+    const later = b.record(990, 300);
+    b.settle(later, 1_050);
+    b.reconcile(990, 100);
+    expect(b.used(1_050)).toBe(300);
+    // A report that shows less than we counted then: someone else spent 200.
+    b.reconcile(1_040, 500);
+    expect(b.used(1_050)).toBe(500);
+  });
 });
 
 describe('BudgetScheduler with cost-weighted, sliding budgets', () => {

@@ -71,6 +71,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
         observed = await send(baseFetch, attemptInfo, init, options);
         rateLimit = policy.readRateLimit(observed);
         if (rateLimit) {
+          rateLimit.startedAtMs ??= startedAt;
           options.scheduler.observe(options.tokenId, rateLimit);
           reporter.report(rateLimit);
           span.setAttribute(ATTR.rateLimitRemaining, rateLimit.remaining);

@@ -17,8 +17,8 @@ export interface ResolvedGroup {
 
 /**
  * Finds or creates each group once. A title is looked up in what this run knows of the board,
- * then — under the board's lock — in the board as it is now (another process may have created it),
- * and only then created, with an Idempotency-Key of board and title so a retried create replays
+ * then in the board as it is now (another process may have created it since), and only then
+ * created — under the board's lock, like every mutation — with an Idempotency-Key of board and title so a retried create replays
  * instead of making a second group. Concurrent partitions asking for one title share one creation.
  */
 export class GroupResolver {
@@ -41,13 +41,14 @@ export class GroupResolver {
     if (known) return Promise.resolve({ id: known, action: 'found' });
     let pending = this.pending.get(title);
     if (!pending) {
-      pending = this.lock.run(this.board.id, () => this.findOrCreate(title)).finally(() => this.pending.delete(title));
+      pending = this.findOrCreate(title).finally(() => this.pending.delete(title));
       this.pending.set(title, pending);
     }
     return pending;
   }
 
   private async findOrCreate(title: string): Promise<ResolvedGroup> {
+    // A read, outside the lock: other writers keep the board while we look.
     const current = await this.client.request({ name: 'boardGroups', query: GROUPS_QUERY, variables: { board: [this.board.id] }, cost: GROUPS_COST });
     const groups = ((current.data.boards as Array<{ groups?: Array<{ id: string; title: string }> }> | undefined)?.[0]?.groups) ?? [];
     const existing = groups.find((g) => g.title === title);
@@ -55,6 +56,10 @@ export class GroupResolver {
       this.board.groups.set(title, existing.id);
       return { id: existing.id, action: 'found' };
     }
+    return this.lock.run(this.board.id, () => this.create(title));
+  }
+
+  private async create(title: string): Promise<ResolvedGroup> {
     const created = await this.client.request({
       name: 'createGroup',
       query: CREATE_GROUP,

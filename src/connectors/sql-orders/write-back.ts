@@ -1,5 +1,6 @@
+import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type { RecordOutcome, WriteAcknowledgement } from '../../ports/source.js';
-import type { OrderDb, OrderTableSettings } from './order-table.js';
+import type { CellValue, OrderDatabase, OrderDb, OrderTableSettings } from './order-table.js';
 
 /** Error messages longer than this are cut in the table (the run store keeps them whole). */
 const MAX_MESSAGE = 2000;
@@ -9,19 +10,21 @@ const MAX_MESSAGE = 2000;
  * IDs, sync ID, error and synced-at; then, for every group the destination found or created, its
  * ID on *every* still-pending row of that customer and season in one statement — rows of later
  * batches, and rows this run did not select, learn the group now, so no later write creates it
- * again. Idempotent: replaying a batch writes the same values.
+ * again. Idempotent: a replay writes the same values.
+ *
+ * The row update is one statement compiled once and run per row with its values: the same text
+ * every time, so SQLite reuses its prepared statement and PostgreSQL compares each key with the
+ * column's own type (its index serves the lookup). A 50-row batch costs well under a millisecond.
  */
 export async function writeBackBatch(db: OrderDb, s: OrderTableSettings, ack: WriteAcknowledgement): Promise<void> {
   const wb = s.writeBack;
   await db.transaction().execute(async (trx) => {
-    for (const record of ack.records) {
-      await trx.updateTable(s.table).set(rowUpdate(s, record, ack)).where(s.columns.key, '=', record.key).execute();
-    }
+    const update = rowUpdate(trx, s);
+    for (const record of ack.records) await trx.executeQuery(update(valuesOf(s, record, ack)));
     for (const group of ack.containers) {
-      if (!group.externalId || !group.scope) continue;
-      const customer = group.scope.customer ?? null;
-      const season = group.scope.season ?? null;
-      if (customer === null) continue;
+      const customer = group.scope?.customer ?? null;
+      if (!group.externalId || customer === null) continue;
+      const season = group.scope?.season ?? null;
       await trx
         .updateTable(s.table)
         .set({ [wb.groupId]: group.externalId })
@@ -34,15 +37,34 @@ export async function writeBackBatch(db: OrderDb, s: OrderTableSettings, ack: Wr
   });
 }
 
-function rowUpdate(s: OrderTableSettings, record: RecordOutcome, ack: WriteAcknowledgement): Record<string, string | null> {
+type RowValues = [state: string, syncId: string, itemId: string | null, groupId: string | null, category: string | null, message: string | null, syncedAt: string | null, key: string];
+
+/** The row update, compiled once: IDs and synced-at keep their old value when the outcome has none. */
+function rowUpdate(trx: Transaction<OrderDatabase>, s: OrderTableSettings): (values: RowValues) => CompiledQuery {
   const wb = s.writeBack;
-  const ids = {
-    ...(record.externalId ? { [wb.itemId]: record.externalId } : {}),
-    ...(record.containerId ? { [wb.groupId]: record.containerId } : {}),
-  };
-  if (record.status === 'synced') {
-    return { [wb.state]: wb.syncedState, [wb.syncId]: ack.syncId, [wb.errorCategory]: null, [wb.errorMessage]: null, [wb.syncedAt]: ack.at, ...ids };
-  }
-  const message = record.errorMessage === null ? null : record.errorMessage.slice(0, MAX_MESSAGE);
-  return { [wb.state]: wb.failedState, [wb.syncId]: ack.syncId, [wb.errorCategory]: record.errorCategory, [wb.errorMessage]: message, ...ids };
+  const marks = Array.from({ length: 8 }, (_, i) => `\u0000value${i}`);
+  const keep = (column: string, mark: string) => sql<CellValue>`COALESCE(${mark}, ${sql.ref(column)})`;
+  const compiled = trx
+    .updateTable(s.table)
+    .set({
+      [wb.state]: marks[0] as string,
+      [wb.syncId]: marks[1] as string,
+      [wb.itemId]: keep(wb.itemId, marks[2] as string),
+      [wb.groupId]: keep(wb.groupId, marks[3] as string),
+      [wb.errorCategory]: marks[4] as string,
+      [wb.errorMessage]: marks[5] as string,
+      [wb.syncedAt]: keep(wb.syncedAt, marks[6] as string),
+    })
+    .where(s.columns.key, '=', marks[7] as string)
+    .compile();
+  const positions = compiled.parameters.map((p) => marks.indexOf(p as string));
+  if (positions.some((p) => p < 0)) throw new Error('write-back: unexpected parameters in the compiled update');
+  return (values) => CompiledQuery.raw(compiled.sql, positions.map((p) => values[p]));
+}
+
+function valuesOf(s: OrderTableSettings, r: RecordOutcome, ack: WriteAcknowledgement): RowValues {
+  const wb = s.writeBack;
+  const synced = r.status === 'synced';
+  const message = synced || r.errorMessage === null ? null : r.errorMessage.slice(0, MAX_MESSAGE);
+  return [synced ? wb.syncedState : wb.failedState, ack.syncId, r.externalId, r.containerId, synced ? null : r.errorCategory, message, synced ? ack.at : null, r.key];
 }

@@ -147,7 +147,7 @@ export class Gateway {
       d.stats.budgetRejections += 1;
       return plan(this.limits.budgetExhausted(charged.waitMs / 1000));
     }
-    d.stats.complexitySpent += cost;
+    d.stats.charged(cost, now);
     if (idempotencyKey) d.idempotency.begin(idempotencyKey, now);
 
     const context: RequestContext = {

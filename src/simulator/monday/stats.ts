@@ -14,7 +14,16 @@ export class SimStats {
   idempotentReplays = 0;
   idempotencyConflicts = 0;
   complexitySpent = 0;
+  /** Epoch ms of the first and the last complexity charge (0: none yet). */
+  firstChargeAt = 0;
+  lastChargeAt = 0;
   private readonly faultsByKind = Object.fromEntries(MONDAY_FAULT_KINDS.map((k) => [k, 0])) as Record<MondayFaultKind, number>;
+
+  charged(cost: number, now: number): void {
+    this.complexitySpent += cost;
+    this.firstChargeAt ||= now;
+    this.lastChargeAt = now;
+  }
 
   fault(kind: MondayFaultKind): void {
     this.faultsByKind[kind] += 1;
@@ -37,6 +46,8 @@ export class SimStats {
       faultsInjected: Object.values(faultsByKind).reduce((sum, n) => sum + n, 0),
       faultsByKind,
       complexitySpent: this.complexitySpent,
+      firstChargeAt: this.firstChargeAt,
+      lastChargeAt: this.lastChargeAt,
       maxComplexityInWindow: complexity.peak,
     };
   }

@@ -137,6 +137,9 @@ export interface MondaySimulatorStats {
   faultsByKind: Record<MondayFaultKind, number>;
   /** Complexity charged in all. */
   complexitySpent: number;
+  /** Epoch ms of the first and the last complexity charge (0: none): the span a budget was spent over. */
+  firstChargeAt: number;
+  lastChargeAt: number;
   /** Most complexity charged within any one window (never above the budget). */
   maxComplexityInWindow: number;
 }
