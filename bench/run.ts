@@ -10,6 +10,7 @@ import { telemetryOutage } from './cases/outage.js';
 import { telemetryOverhead } from './cases/overhead.js';
 import { reportsBench } from './cases/reports.js';
 import { throughput } from './cases/throughput.js';
+import { writes } from './cases/writes.js';
 import { renderFigures, type BenchFigure } from './lib/report.js';
 import { cleanUpWorkers, prepareWorkers } from './lib/worker.js';
 
@@ -20,6 +21,7 @@ const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   memory,
   outage: telemetryOutage,
   throughput,
+  writes,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -180,7 +180,9 @@ describe('SqliteDestination', () => {
       repositoryRecord(101, 'api'),
     ]);
     expect(result).toMatchObject({ created: 3, updated: 3, failures: [] });
-    expect(Object.keys(result.externalIds ?? {})).toEqual(['octo/api#2', 'octo/api#1/review-9001', 'octo/api#1', 'octo/api#2/review-9002', 'octo/api']);
+    expect(result.externalIds).toEqual({
+      'octo/api#2': '1800000002', 'octo/api#1/review-9001': '9001', 'octo/api#1': '1800000001', 'octo/api#2/review-9002': '9002', 'octo/api': '101',
+    });
     expect(destination.counts()).toEqual({ repositories: 1, pullRequests: 2, reviews: 2 });
   });
 
@@ -198,7 +200,7 @@ describe('SqliteDestination', () => {
     expect(result.failures.map((f) => [f.key, f.category])).toEqual([['octo/api#1-reused', 'CONFLICT'], ['octo/api#3-reused', 'CONFLICT']]);
     expect(result.failures[0]?.message).toMatch(/^pull_request octo\/api#1-reused \(GitHub id 42\) conflicts with a stored row: UNIQUE constraint failed/);
     expect(result).toMatchObject({ created: 3, updated: 1 });
-    expect(Object.keys(result.externalIds ?? {})).toEqual(['octo/api#2', 'octo/api#5', 'octo/api#3', 'octo/api#4']);
+    expect(Object.keys(result.externalIds ?? {}).sort()).toEqual(['octo/api#2', 'octo/api#3', 'octo/api#4', 'octo/api#5']);
     expect(query(path, 'SELECT github_id, number, title FROM pull_requests ORDER BY number')).toEqual([
       { github_id: 1800000001, number: 1, title: 'Fix flaky test #1' },
       { github_id: 1800000002, number: 2, title: 'Fix flaky test #2' },
@@ -206,6 +208,19 @@ describe('SqliteDestination', () => {
       { github_id: 1800000004, number: 4, title: 'Fix flaky test #4' },
       { github_id: 1800000005, number: 5, title: 'updated' },
     ]);
+  });
+
+  it('writes 300 records in a few multi-row statements and, when one breaks a constraint, only its statement\'s rows one by one', async () => {
+    const { destination, path } = open();
+    await destination.writeBatch(partition, [pullRequestRecord('octo/api', 1000)]);
+    const records = Array.from({ length: 300 }, (_, i) => pullRequestRecord('octo/api', i + 1));
+    records[289] = { ...pullRequestRecord('octo/api', 1000, { id: 7 }), key: 'octo/api#1000-reused' };
+    const result = await destination.writeBatch(partition, records);
+    expect(result.failures.map((f) => [f.key, f.category])).toEqual([['octo/api#1000-reused', 'CONFLICT']]);
+    expect(result).toMatchObject({ created: 299, updated: 0 });
+    expect(Object.keys(result.externalIds ?? {})).toHaveLength(299);
+    expect(query(path, 'SELECT COUNT(*) AS n, MIN(number) AS first, MAX(number) AS last FROM pull_requests WHERE number < 1000')).toEqual([{ n: 299, first: 1, last: 300 }]);
+    expect(query(path, 'SELECT github_id FROM pull_requests WHERE number = 1000')).toEqual([{ github_id: 1800001000 }]);
   });
 
   it('fails a record the database rejects (a trigger aborting its statement) alone, and the batch goes on', async () => {
