@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
+import { commitBatch } from './cases/commit-batch.js';
 import { memory } from './cases/memory.js';
 import { telemetryOutage } from './cases/outage.js';
 import { telemetryOverhead } from './cases/overhead.js';
@@ -16,6 +17,7 @@ import { cleanUpWorkers, prepareWorkers } from './lib/worker.js';
 
 const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   budget: budgetUtilisation,
+  'commit-batch': commitBatch,
   reports: reportsBench,
   overhead: telemetryOverhead,
   memory,
