@@ -11,8 +11,9 @@ import { createLogShipping } from '../telemetry/log-shipping.js';
 import { createSyncMetrics, type SyncMetrics } from '../telemetry/metrics.js';
 import type { Redactor } from '../telemetry/redaction.js';
 import { disabledTracing, startTracing, type TracingHandle } from '../telemetry/tracing.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 export interface RuntimeOptions {
   env: EnvironmentSettings;
