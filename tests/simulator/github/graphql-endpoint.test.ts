@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postGraphql } from './graphql-helpers.js';
+import { postGraphql, type GraphqlAnswer } from './graphql-helpers.js';
 import { getJson, parseLink, useSimulators } from './helpers.js';
 
 const PR_FIELDS = `id fullDatabaseId number title state isDraft createdAt updatedAt closedAt mergedAt url headRefName baseRefName author { login }`;
@@ -99,7 +99,7 @@ describe('GitHub simulator POST /graphql', () => {
     const names: string[] = [];
     let after: string | null = null;
     do {
-      const res: Awaited<ReturnType<typeof postGraphql>> = await postGraphql(sim.url, `query R($after: String) { organization(login: "${sim.org}") {
+      const res: GraphqlAnswer = await postGraphql(sim.url, `query R($after: String) { organization(login: "${sim.org}") {
         repositories(first: 2, after: $after, orderBy: { field: NAME, direction: ASC }) { nodes { name } pageInfo { hasNextPage endCursor } totalCount } } }`, { after });
       const connection = res.body.data?.organization.repositories;
       expect(connection.totalCount).toBe(5);
