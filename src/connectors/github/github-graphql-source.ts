@@ -153,11 +153,16 @@ export class GithubGraphqlSource implements Source {
     return reviews;
   }
 
-  /** One query; what fails arrives as the HTTP layer's categorised SyncError. */
+  /**
+   * One query; what fails arrives as the HTTP layer's categorised SyncError. A run told to stop
+   * while the call waited for its turn surfaces as the signal's AbortError: that is an
+   * interruption (the partition resumes from its checkpoint), not a failure.
+   */
   private async send(query: string, variables: Record<string, unknown>): Promise<unknown> {
     try {
       return await this.query(query, variables);
     } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw new InterruptedError();
       throw toSyncError(error);
     }
   }

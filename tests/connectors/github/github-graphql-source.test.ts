@@ -4,7 +4,7 @@ import { githubPolicy } from '../../../src/connectors/github/github-policy.js';
 import { GithubSource, type GithubSourceOptions } from '../../../src/connectors/github/github-source.js';
 import { createInstrumentedFetch } from '../../../src/connectors/http/instrumented-fetch.js';
 import { GITHUB_ENTITIES, REPOSITORY_ENTITY } from '../../../src/connectors/sqlite/github-entities.js';
-import { SyncError } from '../../../src/errors/sync-error.js';
+import { InterruptedError, SyncError } from '../../../src/errors/sync-error.js';
 import { systemClock } from '../../../src/ports/clock.js';
 import type { Partition, RecordFailure, SourceRecord } from '../../../src/ports/records.js';
 import type { Source, SourcePage } from '../../../src/ports/source.js';
@@ -17,7 +17,7 @@ import { sleep, useSimulators } from '../../simulator/github/helpers.js';
 const TOKEN = 'ghp_GraphqlSourceTest000000000000000000';
 
 /** A source of either mode over the real instrumented fetch, as the wiring builds it. */
-function rig(sim: GithubSimulator, overrides: Partial<GithubSourceOptions> & { maxAttempts?: number; baseFetch?: typeof fetch } = {}) {
+function rig(sim: GithubSimulator, overrides: Partial<GithubSourceOptions> & { maxAttempts?: number; baseFetch?: typeof fetch; signal?: AbortSignal } = {}) {
   const t = testTelemetry({ knownSecrets: [TOKEN] });
   const scheduler = new BudgetScheduler({
     maxConcurrentPerToken: 4, resetMarginMs: 20, paceBelowShare: 0, maxPerEndpointPerMinute: 10_000, clock: systemClock,
@@ -26,7 +26,7 @@ function rig(sim: GithubSimulator, overrides: Partial<GithubSourceOptions> & { m
   const fetch = createInstrumentedFetch({
     policy: githubPolicy, tokenId: 'token-test', scheduler, telemetry: t.telemetry,
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: overrides.maxAttempts ?? 3, baseDelayMs: 10 },
-    requestTimeoutMs: 5000, clock: systemClock, auditBodies: 'none', ...(overrides.baseFetch ? { fetch: overrides.baseFetch } : {}),
+    requestTimeoutMs: 5000, clock: systemClock, auditBodies: 'none', signal: overrides.signal, ...(overrides.baseFetch ? { fetch: overrides.baseFetch } : {}),
   });
   const options: GithubSourceOptions = { baseUrl: sim.url, token: TOKEN, org: sim.org, includeReviews: true, perPage: 10, fetch, ...overrides };
   return { ...t, graphql: new GithubGraphqlSource(options), rest: new GithubSource(options) };
@@ -108,6 +108,14 @@ describe('GitHub source in GraphQL mode', () => {
     const error = await readAll(graphql, partition!, '3').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyncError);
     expect(error).toMatchObject({ category: 'VALIDATION_ERROR', message: expect.stringContaining('source.mode = "rest"') });
+  });
+
+  it('reports a run told to stop as an interruption, not a failure', async () => {
+    const sim = await start({ repos: 1, token: TOKEN });
+    const { graphql } = rig(sim, { signal: AbortSignal.abort() });
+    await expect(graphql.listPartitions()).rejects.toBeInstanceOf(InterruptedError);
+    const [partition] = await rig(sim).graphql.listPartitions();
+    await expect(readAll(graphql, partition!)).rejects.toBeInstanceOf(InterruptedError);
   });
 
   it('fails only the pull request whose further review pages cannot be read, with the error category', async () => {
