@@ -164,7 +164,9 @@ describe('GitHub simulator POST /graphql', () => {
     expect(unknown.body.errors?.[0]?.message).toMatch(/Cannot query field "viewer" on type "Query"/);
     const badVariable = await postGraphql(sim.url, 'query Q($n: Int!) { rateLimit { cost } }', { n: 'ten' });
     expect(badVariable.body.errors?.[0]?.message).toMatch(/\$n/);
-    expect(sim.stats().graphql).toMatchObject({ queries: 0, pointsSpent: 0, invalidQueries: 5 });
+    const mutation = await postGraphql(sim.url, 'mutation { rateLimit { cost } }');
+    expect(mutation.body.errors?.[0]?.message).toMatch(/mutation/);
+    expect(sim.stats().graphql).toMatchObject({ queries: 0, pointsSpent: 0, invalidQueries: 6 });
     const budget = await postGraphql(sim.url, '{ rateLimit { remaining used } }');
     expect(budget.body.data?.rateLimit).toEqual({ remaining: 4999, used: 1 });
   });

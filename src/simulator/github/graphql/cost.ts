@@ -75,7 +75,7 @@ export function assessQuery(
   variables: Record<string, unknown>,
 ): CostAssessment {
   const root = schema.getRootType(operation.operation);
-  if (!root) return { ok: true, cost: { requests: 0, cost: 1, nodeCount: 0 } };
+  if (!root) throw new RangeError(`the schema has no ${operation.operation} type`);
   const walk: Walk = { schema, fragments: new Map(fragments.map((f) => [f.name.value, f])), variables, requests: 0, nodes: 0, errors: [] };
   visit(walk, operation.selectionSet, root, 1, []);
   if (walk.errors.length > 0) return { ok: false, errors: walk.errors };

@@ -1,12 +1,11 @@
 import {
-  execute,
+  executeSync,
   getOperationAST,
   getVariableValues,
   GraphQLError,
   parse,
   validate,
   type DocumentNode,
-  type ExecutionResult,
   type FragmentDefinitionNode,
   type GraphQLSchema,
 } from 'graphql';
@@ -68,6 +67,8 @@ export function runQuery(bodyText: string, deps: QueryDeps): QueryOutcome {
       : `No operation named "${request.operationName}".`;
     return refuse(errorsOnly([{ message }]));
   }
+  // GitHub's mutations are not simulated: say so rather than charge for an empty answer.
+  if (!deps.schema.getRootType(operation.operation)) return refuse(errorsOnly([{ message: `Schema is not configured for ${operation.operation}s.` }]));
   const coerced = getVariableValues(deps.schema, operation.variableDefinitions ?? [], request.variables);
   if (coerced.errors) return refuse(errorsOnly(coerced.errors.map(githubErrorOf)));
   const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition');
@@ -79,13 +80,13 @@ export function runQuery(bodyText: string, deps: QueryDeps): QueryOutcome {
     return { answer: rateLimited(deps.stats.rateLimited()), budget: charged.state };
   }
   deps.stats.executed(operation.name?.value, assessed.cost.cost);
-  const result = execute({
+  const result = executeSync({
     schema: deps.schema,
     document,
     operationName: request.operationName,
     variableValues: request.variables,
     rootValue: rootValue(deps.models, assessed.cost, charged.state),
-  }) as ExecutionResult;
+  });
   return {
     answer: graphqlOk({
       ...(result.data === undefined ? {} : { data: result.data }),
