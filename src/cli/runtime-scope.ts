@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readEnvironment } from '../config/environment.js';
 import { writeTelemetryFlushFailed } from '../telemetry/events.js';
-import { renderPrometheusText } from '../telemetry/metrics.js';
+import { renderPrometheusText } from '../telemetry/metrics-render.js';
 import type { LogFormat } from '../telemetry/logger.js';
 import { Runtime } from '../wiring/runtime.js';
 import { TerminalProgressBar } from './output/progress-bar.js';

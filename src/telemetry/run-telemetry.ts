@@ -4,6 +4,7 @@ import type { AuditSink } from '../ports/audit-sink.js';
 import type { WaitNotice } from '../ports/request-scheduler.js';
 import type { RunEvents } from './events.js';
 import type { SyncMetrics } from './metrics.js';
+import { initialisePipelineSeries } from './metric-series.js';
 import { ATTR } from './names.js';
 import type { Redactor } from './redaction.js';
 
@@ -59,6 +60,7 @@ export class RunTelemetry {
     this.events = parts.events;
     this.redactor = parts.redactor;
     this.audit = parts.audit;
+    initialisePipelineSeries(this.metrics, this.pipeline);
   }
 
   /** Attributes every span of the run carries. */
