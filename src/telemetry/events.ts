@@ -70,6 +70,7 @@ export class RunEvents {
   reportWritten(f: EventFields) { this.emit(EVENTS.reportWritten, f); }
   reportFailed(f: EventFields) { this.emit(EVENTS.reportFailed, f); }
   auditWriteFailed(f: EventFields) { this.emit(EVENTS.auditWriteFailed, f); }
+  metricsPushFailed(f: EventFields) { this.emit(EVENTS.metricsPushFailed, f); }
 
   private emit(entry: CatalogEntry, fields: EventFields): void {
     if (!this.policy.enabled(componentOfEvent(entry.name), entry.level)) return;

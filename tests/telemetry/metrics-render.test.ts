@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSyncMetrics } from '../../src/telemetry/metrics.js';
+import { createSyncMetrics, observeWithExemplar } from '../../src/telemetry/metrics.js';
 import { formatFor, renderMetrics, renderPrometheusText } from '../../src/telemetry/metrics-render.js';
 import { initialiseConnectorSeries, initialisePipelineSeries } from '../../src/telemetry/metric-series.js';
 
@@ -11,7 +11,7 @@ function busyMetrics() {
   const metrics = createSyncMetrics();
   metrics.runs.inc({ pipeline: 'p', status: 'failed' });
   metrics.records.inc({ pipeline: 'p', status: 'synced' }, 12);
-  metrics.apiRequestDuration.observe({ labels: { connector: 'github', operation: 'pulls.list' }, value: 0.02, exemplarLabels: { trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) } });
+  observeWithExemplar(metrics, metrics.apiRequestDuration, { connector: 'github', operation: 'pulls.list' }, 0.02, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
   return metrics;
 }
 
