@@ -54,6 +54,7 @@ export class Runtime {
     this.tracing = env.telemetryEnabled ? startTracing({
       serviceName: env.serviceName,
       serviceVersion: VERSION,
+      resourceAttributes: env.resourceAttributes,
       tracesUrl: env.otlpTracesUrl,
       headers: env.otlpHeaders,
       spanProcessors: options.spanProcessors,
