@@ -10,7 +10,7 @@ import { openRunStore } from '../../src/store/open-run-store.js';
 import { Runtime } from '../../src/wiring/runtime.js';
 import { runSync } from '../../src/wiring/run-sync.js';
 import { PassThrough } from 'node:stream';
-import { collectStackExpressions, exposedSeriesNames, metricNamesIn } from '../stack/promql-metrics.js';
+import { collectStackExpressions, exposedSeriesNames, syncscopeMetricNamesIn } from '../stack/promql-metrics.js';
 import { tempDir } from '../helpers/cli.js';
 
 // In CI promtool must be there (.ci/run installs it): only a developer machine may skip.
@@ -57,7 +57,7 @@ describe('/metrics after a real run', () => {
     const exported = exposedSeriesNames(families);
     const expressions = collectStackExpressions();
     expect(expressions.length).toBeGreaterThan(20);
-    const missing = expressions.flatMap(({ source, expr }) => metricNamesIn(expr).filter((n) => !exported.has(n)).map((n) => `${n} (${source})`));
+    const missing = expressions.flatMap(({ source, expr }) => syncscopeMetricNamesIn(expr).filter((n) => !exported.has(n)).map((n) => `${n} (${source})`));
     expect(missing).toEqual([]);
     // The run really moved these: samples, not just declarations.
     expect(text).toMatch(/^sync_records_total\{pipeline="scrape-test",status="synced"\} 90$/m);
