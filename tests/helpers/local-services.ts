@@ -48,8 +48,15 @@ export interface LocalService {
  * Starts a long-lived binary and waits until `readyPath` answers 200. The returned `stop` sends
  * SIGTERM, then SIGKILL after 5 s, and resolves once the process is gone.
  */
-export async function startService(name: string, command: string, args: string[], port: number, readyPath: string): Promise<LocalService> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startService(
+  name: string,
+  command: string,
+  args: string[],
+  port: number,
+  readyPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LocalService> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += String(chunk)));
   child.stderr?.on('data', (chunk) => (output += String(chunk)));
@@ -99,4 +106,28 @@ export async function startBlackHole(): Promise<{ url: string; close(): Promise<
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** Prometheus on a loopback port with its TSDB in `dataDir` (never Debian's default path). */
+export async function startPrometheus(configFile: string, dataDir: string, port?: number): Promise<LocalService> {
+  port ??= await freePort();
+  return startService('prometheus', STACK_BINARIES.prometheus, [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--enable-feature=exemplar-storage',
+    '--log.level=warn',
+  ], port, '/-/ready');
+}
+
+/** Alertmanager on a loopback port, data in `dataDir`, no cluster listener (0.0.0.0:9094 by default). */
+export async function startAlertmanager(configFile: string, dataDir: string): Promise<LocalService> {
+  const port = await freePort();
+  return startService('alertmanager', STACK_BINARIES.alertmanager, [
+    `--config.file=${configFile}`,
+    `--storage.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ], port, '/-/ready');
 }
