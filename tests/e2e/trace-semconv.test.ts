@@ -28,13 +28,14 @@ describe('exported spans and log records follow the semantic conventions', () =>
       prsPerRepo: 8,
       token: TOKEN,
       seed: 7,
-      faults: { rate: 0.5, kinds: ['server_error', 'unauthorized'], routes: ['GET /repos/{owner}/{repo}/pulls'] },
+      // 4 pages a repository: enough calls that some get a 401 whatever order they arrive in.
+      faults: { rate: 0.6, kinds: ['server_error', 'unauthorized'], routes: ['GET /repos/{owner}/{repo}/pulls'] },
     });
     const endpoint = await receiver.start();
     const config = join(tmp.dir, 'pipeline.toml');
     writeFileSync(config, [
       '[pipeline]', 'name = "semconv"',
-      '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 5',
+      '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 2',
       '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, 'github.db')}"`,
       '[store]', 'type = "sqlite"', `path = "${join(tmp.dir, 'store.db')}"`,
       '[options]', 'batch_size = 4',
@@ -95,16 +96,16 @@ describe('exported spans and log records follow the semantic conventions', () =>
 
   it('sets error.type to the status code on failed HTTP spans and keeps the category in sync.error.category', () => {
     const failed = clientSpans().filter((s) => s.status?.code === STATUS_ERROR);
+    expect(failed.length).toBeGreaterThan(0);
     const categories = new Set(failed.map((s) => attr(s, 'sync.error.category')));
-    expect(categories).toEqual(new Set(['SERVER_ERROR', 'INVALID_CREDENTIALS']));
+    expect(categories).toContain('INVALID_CREDENTIALS');
+    for (const category of categories) expect(['SERVER_ERROR', 'INVALID_CREDENTIALS']).toContain(category);
     for (const span of failed) {
       expect(attr(span, 'error.type')).toBe(String(attr(span, 'http.response.status_code')));
       expect(ERROR_CATEGORIES).toContain(attr(span, 'sync.error.category'));
     }
     const types = new Set(failed.map((s) => String(attr(s, 'error.type'))));
-    expect(types).toContain('401');
-    expect([...types].filter((t) => t !== '401').every((t) => t === '500' || t === '502')).toBe(true);
-    expect(types.size).toBeGreaterThan(1);
+    for (const type of types) expect(['401', '500', '502']).toContain(type);
     for (const span of clientSpans().filter((s) => s.status?.code !== STATUS_ERROR)) expect(attr(span, 'error.type')).toBeUndefined();
   });
 
@@ -112,8 +113,9 @@ describe('exported spans and log records follow the semantic conventions', () =>
     const failedRepos = spans('sync.repo').filter((s) => s.status?.code === STATUS_ERROR);
     expect(failedRepos.length).toBeGreaterThan(0);
     for (const span of failedRepos) {
-      expect(attr(span, 'error.type')).toBe('INVALID_CREDENTIALS');
-      expect(attr(span, 'sync.error.category')).toBe('INVALID_CREDENTIALS');
+      // A 401, or (rarely) five 5xx in a row on one page.
+      expect(['INVALID_CREDENTIALS', 'SERVER_ERROR']).toContain(attr(span, 'sync.error.category'));
+      expect(attr(span, 'error.type')).toBe(attr(span, 'sync.error.category'));
       const exception = event(span, 'exception');
       expect(exception, span.name).toBeDefined();
       expect(attr(exception!, 'exception.type')).toBe('SyncError');
