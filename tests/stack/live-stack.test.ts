@@ -231,6 +231,10 @@ describe.skipIf(skipWithout(STACK_BINARIES.prometheus, STACK_BINARIES.pushgatewa
       expect(Number(scrapes?.value[1])).toBeGreaterThan(0);
       const counter = await query(`sync_telemetry_export_failures_total{job="syncscope",instance="${serve.url.replace('http://', '')}",signal="metrics"}`);
       expect(counter).toHaveLength(1);
+      // Prometheus asks for OpenMetrics first; one more such scrape right before, to be sure.
+      const open = await fetch(`${serve.url}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
+      expect(open.headers.get('content-type')).toContain('application/openmetrics-text');
+      expect(await open.text()).toContain('# TYPE sync_runs counter');
       const text = await (await fetch(`${serve.url}/metrics`)).text();
       expect(text).toContain('# TYPE sync_runs_total counter');
       const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
