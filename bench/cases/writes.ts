@@ -114,7 +114,7 @@ function simulatedBatches(): SourceRecord[][] {
   const perRepo = RECORDS / 10;
   const records: SourceRecord[] = [];
   for (let r = 1; r <= 10; r++) {
-    const ctx: RepoContext = { seed: 42, org: 'bench', repoIndex: r, repoName: `repo-${r}`, prsPerRepo: perRepo, reviewsPerPr: 0, openCount: 50 };
+    const ctx: RepoContext = { seed: 42, org: 'bench', repoIndex: r, repoName: `repo-${r}`, prsPerRepo: perRepo, reviewCount: () => 0, openCount: 50 };
     for (let n = 1; n <= perRepo; n++) {
       const fullName = `bench/repo-${r}`;
       records.push({ key: `${fullName}#${n}`, entity: 'pull_request', data: { ...pullRequest(ctx, n), repo_full_name: fullName } });
