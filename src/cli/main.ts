@@ -1,14 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, SyncError, UsageError } from '../errors/sync-error.js';
-import { VERSION } from '../wiring/runtime.js';
-import { demoCommand } from './commands/demo.js';
-import { pruneCommand } from './commands/prune.js';
-import { reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
-import { runsCommand } from './commands/runs.js';
-import { serveCommand } from './commands/serve.js';
-import { showCommand } from './commands/show.js';
-import { simulateCommand } from './commands/simulate.js';
+import { VERSION } from '../wiring/version.js';
 import { EXIT } from './exit-codes.js';
 
 const int = (name: string) => (value: string) => {
@@ -31,6 +23,10 @@ function withOutputOptions(command: Command): Command {
     .option('--metrics-file <path>', 'write the run\'s metrics in Prometheus text format at exit');
 }
 
+/**
+ * Each verb's action imports its command module when it runs: a verb loads only what it uses
+ * (`runs` no OpenTelemetry SDK, `demo` no express), which is most of a short command's start-up.
+ */
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('syncscope')
     .description('Observability-first data sync: every sync traceable end to end by one sync ID.')
@@ -56,7 +52,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--resume [sync-id]', 'resume an interrupted demo run (default: the latest)')
       .option('--data-dir <dir>', 'where the run store and the demo database go', './data')
       .option('--reports-dir <dir>', 'root of the report folders', './reports'),
-  ).action(async (options) => setExitCode(await demoCommand(options)));
+  ).action(async (options) => setExitCode(await (await import('./commands/demo.js')).demoCommand(options)));
 
   withOutputOptions(
     program
@@ -66,7 +62,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--execute', 'write to the destination (default: dry run, every record skipped)')
       .option('--resume <sync-id>', 'continue an interrupted run from its checkpoints')
       .option('--retry-failed <sync-id>', 're-run only the records that failed in that sync'),
-  ).action(async (options) => setExitCode(await runCommand(options)));
+  ).action(async (options) => setExitCode(await (await import('./commands/run.js')).runCommand(options)));
 
   program
     .command('runs')
@@ -77,7 +73,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--since <when>', 'ISO date or duration back from now (24h, 7d)')
     .option('--limit <n>', 'at most this many runs', '20')
     .option('--json', 'print JSON')
-    .action(async (options) => setExitCode(await runsCommand(options)));
+    .action(async (options) => setExitCode(await (await import('./commands/runs.js')).runsCommand(options)));
 
   program
     .command('show')
@@ -86,7 +82,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
     .option('--reports-dir <dir>', 'root of the report folders', './reports')
     .option('--json', 'print the digest (the _SYNC_SUMMARY.json data) plus the slowest calls')
-    .action(async (syncId: string, options) => setExitCode(await showCommand(syncId, options)));
+    .action(async (syncId: string, options) => setExitCode(await (await import('./commands/show.js')).showCommand(syncId, options)));
 
   withOutputOptions(
     program
@@ -95,7 +91,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .argument('<sync-id>', 'e.g. 202611231405-SYNC-7AC96AF9')
       .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
       .option('--reports-dir <dir>', 'root of the report folders', './reports'),
-  ).action(async (syncId: string, options) => setExitCode(await reportCommand(syncId, options)));
+  ).action(async (syncId: string, options) => setExitCode(await (await import('./commands/report.js')).reportCommand(syncId, options)));
 
   program
     .command('prune')
@@ -104,7 +100,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
     .option('--reports-dir <dir>', 'root of the report folders', './reports')
     .option('--json', 'print JSON')
-    .action(async (options) => setExitCode(await pruneCommand(options)));
+    .action(async (options) => setExitCode(await (await import('./commands/prune.js')).pruneCommand(options)));
 
   withOutputOptions(
     program
@@ -113,7 +109,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--port <port>', 'port to listen on', '9464')
       .option('--host <host>', 'address to bind', '127.0.0.1')
       .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db'),
-  ).action(async (options) => setExitCode(await serveCommand(options)));
+  ).action(async (options) => setExitCode(await (await import('./commands/serve.js')).serveCommand(options)));
 
   program
     .command('simulate')
@@ -127,7 +123,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--rate-limit-window <s>', 'window in seconds', int('--rate-limit-window'), 3600)
     .option('--seed <n>', 'data seed', int('--seed'), 42)
     .option('--token <token>', 'require this token')
-    .action(async (options) => setExitCode(await simulateCommand(options)));
+    .action(async (options) => setExitCode(await (await import('./commands/simulate.js')).simulateCommand(options)));
 
   return program;
 }

@@ -1,9 +1,9 @@
 import { diag, DiagLogLevel, trace, type Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter } from './exporter-classes.js';
 import { defaultResource, detectResources, hostDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK } from './node-sdk.js';
 import {
   BatchSpanProcessor,
   NoopSpanProcessor,

@@ -12,8 +12,9 @@ import { createSyncMetrics, type SyncMetrics } from '../telemetry/metrics.js';
 import { pushMetrics } from '../telemetry/pushgateway.js';
 import { Redactor } from '../telemetry/redaction.js';
 import { disabledTracing, startTracing, type TracingHandle } from '../telemetry/tracing.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 export interface RuntimeOptions {
   env: EnvironmentSettings;
