@@ -3,7 +3,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from './exporter-classes.js';
 import { defaultResource, detectResources, hostDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { NodeSDK } from './node-sdk.js';
+import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
   NoopSpanProcessor,
