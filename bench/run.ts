@@ -5,22 +5,30 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
+import { commitBatch } from './cases/commit-batch.js';
 import { memory } from './cases/memory.js';
 import { ordersBench } from './cases/orders.js';
 import { telemetryOutage } from './cases/outage.js';
 import { telemetryOverhead } from './cases/overhead.js';
+import { peer } from './cases/peer.js';
 import { reportsBench } from './cases/reports.js';
+import { startup } from './cases/startup.js';
 import { throughput } from './cases/throughput.js';
+import { writes } from './cases/writes.js';
 import { renderFigures, type BenchFigure } from './lib/report.js';
 import { cleanUpWorkers, prepareWorkers } from './lib/worker.js';
 
 const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   budget: budgetUtilisation,
+  'commit-batch': commitBatch,
   reports: reportsBench,
+  startup,
   overhead: telemetryOverhead,
   memory,
   outage: telemetryOutage,
+  peer,
   throughput,
+  writes,
   orders: ordersBench,
 };
 

@@ -3,7 +3,7 @@
  * clean heap and its own OpenTelemetry SDK. Telemetry is set through the environment, as a user
  * would. Prints one JSON line with the measurements.
  */
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitWhenDone } from '../src/cli/exit-when-done.js';
 import { readEnvironment } from '../src/config/environment.js';
@@ -28,6 +28,8 @@ export interface WorkerArgs {
   startAt?: number;
   /** Write the JSON events to a file in `dir` (counted in the result) instead of /dev/null. */
   logToFile?: boolean;
+  /** Also read each pull request's reviews (`source.include_reviews`). */
+  includeReviews?: boolean;
 }
 
 export interface WorkerResult {
@@ -49,6 +51,9 @@ export interface WorkerResult {
   telemetryError?: string;
   /** JSON event lines written (0 unless `logToFile`). */
   eventLines: number;
+  /** Bytes of the run store and of the destination database once closed. */
+  storeBytes: number;
+  destinationBytes: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
@@ -58,7 +63,7 @@ const runtime = Runtime.start({ env: readEnvironment(), logFormat: 'json', logSt
 const store = await openRunStore({ kind: 'sqlite', path: join(args.dir, 'store.db') });
 const config = parsePipelineConfig({
   pipeline: { name: 'bench' },
-  source: { type: 'github', base_url: args.baseUrl, org: args.org, per_page: args.perPage },
+  source: { type: 'github', base_url: args.baseUrl, org: args.org, per_page: args.perPage, include_reviews: args.includeReviews ?? false },
   destination: { type: 'sqlite', path: join(args.dir, 'github.db') },
   options: { batch_size: args.batchSize, partition_concurrency: args.partitionConcurrency },
   api: {
@@ -86,6 +91,7 @@ const shutdownMs = performance.now() - shutdownStarted;
 const exportFailures = (await runtime.metrics.telemetryExportFailures.get()).values.reduce((sum, v) => sum + v.value, 0);
 await store.close();
 await new Promise<void>((resolve) => logStream.end(resolve));
+const fileBytes = (path: string) => [path, `${path}-wal`].reduce((sum, p) => sum + (existsSync(p) ? statSync(p).size : 0), 0);
 const eventLines = args.logToFile ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length : 0;
 const result: WorkerResult = {
   elapsedMs,
@@ -100,6 +106,8 @@ const result: WorkerResult = {
   shutdownMs,
   exportFailures,
   eventLines,
+  storeBytes: fileBytes(join(args.dir, 'store.db')),
+  destinationBytes: fileBytes(join(args.dir, 'github.db')),
   ...(telemetryError ? { telemetryError } : {}),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -2,11 +2,12 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { PeerArgs, PeerResult } from '../peer-worker.js';
 import type { WorkerArgs, WorkerResult } from '../sync-worker.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const WORKER_SOURCE = resolve(ROOT, 'bench/sync-worker.ts');
-const ORDERS_WORKER_SOURCE = resolve(ROOT, 'bench/orders-worker.ts');
+/** What the bench runs as compiled JavaScript: the sync worker, the peer and the CLI itself. */
+const ENTRIES = ['bench/sync-worker.ts', 'bench/peer-worker.ts', 'bench/orders-worker.ts', 'src/cli/bin.ts'];
 
 /** What a worker run gives back: its measurements, plus what the bench saw from outside. */
 export interface WorkerRun extends WorkerResult {
@@ -22,9 +23,9 @@ let compiled: Promise<string> | undefined;
 let buildDir: string | undefined;
 
 /**
- * The worker as the product ships: compiled to JavaScript once per bench run (tsc, into a temp
- * dir), so that a worker's memory and start-up are the product's, not the TypeScript loader's
- * (tsx adds about 40 MB of RSS and a second of start-up to every run).
+ * The workers as the product ships: compiled to JavaScript once per bench run (tsc, into a temp
+ * dir, whose path it resolves with), so that a worker's memory and start-up are the product's, not
+ * the TypeScript loader's (tsx adds about 40 MB of RSS and a second of start-up to every run).
  */
 function compiledWorker(): Promise<string> {
   compiled ??= new Promise<string>((done, fail) => {
@@ -36,10 +37,10 @@ function compiledWorker(): Promise<string> {
     const flags = ['--outDir', outDir, '--rootDir', ROOT, '--module', 'NodeNext', '--moduleResolution', 'NodeNext'];
     flags.push('--target', 'ES2022', '--skipLibCheck', '--esModuleInterop', '--strict', '--sourceMap', 'false');
     // Type errors (e.g. someone's half-done edit elsewhere in src/) do not stop the emit; a missing output does.
-    execFile(process.execPath, [tsc, ...flags, WORKER_SOURCE, ORDERS_WORKER_SOURCE], { cwd: ROOT }, (error, stdout) => {
-      const entry = join(outDir, 'bench/sync-worker.js');
-      if (existsSync(entry)) done(entry);
-      else fail(new Error(`compiling the bench worker failed: ${error?.message ?? ''}\n${stdout}`));
+    execFile(process.execPath, [tsc, ...flags, ...ENTRIES.map((e) => resolve(ROOT, e))], { cwd: ROOT }, (error, stdout) => {
+      const missing = ENTRIES.map((e) => join(outDir, e.replace(/\.ts$/, '.js'))).filter((e) => !existsSync(e));
+      if (missing.length === 0) done(outDir);
+      else fail(new Error(`compiling the bench workers failed (no ${missing.join(', ')}): ${error?.message ?? ''}\n${stdout}`));
     });
   });
   return compiled;
@@ -69,40 +70,85 @@ export async function runWorker(
   env: Record<string, string> = {},
   nodeFlags: string[] = [],
 ): Promise<WorkerRun> {
-  return runCompiled<WorkerRun>(await compiledWorker(), args, env, nodeFlags);
-}
-
-/** Runs the orders worker (bench/orders-worker.ts) the same way; resolves with its result line. */
-export async function runOrdersWorker<T>(args: Record<string, unknown>): Promise<T & { stderr: string }> {
-  const entry = (await compiledWorker()).replace(/sync-worker\.js$/, 'orders-worker.js');
-  return runCompiled<T & { stderr: string }>(entry, args, {}, []);
-}
-
-async function runCompiled<T>(entry: string, args: Record<string, unknown>, env: Record<string, string>, nodeFlags: string[]): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-'));
   try {
-    const childEnv: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) childEnv[k] = v;
-    const started = performance.now();
-    const child = spawn(process.execPath, [...nodeFlags, entry, JSON.stringify({ ...args, dir })], {
-      env: { ...childEnv, SYNCSCOPE_LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let lastOutputAt = started;
-    child.stdout.on('data', (c) => {
-      stdout += String(c);
-      lastOutputAt = performance.now();
-    });
-    child.stderr.on('data', (c) => (stderr += String(c)));
-    const code = await new Promise<number | null>((r) => child.on('close', r));
-    const exitedAt = performance.now();
-    const processMs = exitedAt - started;
-    const last = stdout.trim().split('\n').pop() ?? '';
-    if (code !== 0 || !last.startsWith('{')) throw new Error(`bench worker failed (exit ${code}): ${stderr.slice(-2000)}`);
-    return { ...(JSON.parse(last) as object), processMs, exitLagMs: exitedAt - lastOutputAt, stderr } as T;
+    const run = await spawnCompiled('bench/sync-worker.js', [JSON.stringify({ ...args, dir })], { SYNCSCOPE_LOG_LEVEL: 'info', ...env }, nodeFlags);
+    return { ...(JSON.parse(run.lastLine) as WorkerResult), processMs: run.processMs, exitLagMs: run.exitLagMs, stderr: run.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs the orders worker (bench/orders-worker.ts) in a child process on its own temp dir. */
+export async function runOrdersWorker<T>(args: Record<string, unknown>): Promise<T & { stderr: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-orders-'));
+  try {
+    const run = await spawnCompiled('bench/orders-worker.js', [JSON.stringify({ ...args, dir })], {});
+    return { ...(JSON.parse(run.lastLine) as T), stderr: run.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What a peer run gives back, plus its spawn time (epoch ms) for start-up. */
+export interface PeerRun extends PeerResult {
+  spawnedAtMs: number;
+}
+
+/** Runs the octokit peer (bench/peer-worker.ts) in a child process on its own temp dir. */
+export async function runPeer(args: Omit<PeerArgs, 'dir'>): Promise<PeerRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-peer-'));
+  try {
+    const run = await spawnCompiled('bench/peer-worker.js', [JSON.stringify({ ...args, dir })], {});
+    return { ...(JSON.parse(run.lastLine) as PeerResult), spawnedAtMs: run.spawnedAtMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The compiled CLI (`syncscope <argv>`) in `cwd`, as a user runs it; resolves with its spawn time. */
+export async function runCli(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<{ spawnedAtMs: number; processMs: number; stdout: string }> {
+  const run = await spawnCompiled('src/cli/bin.js', argv, env, [], cwd);
+  return { spawnedAtMs: run.spawnedAtMs, processMs: run.processMs, stdout: run.stdout };
+}
+
+interface Spawned {
+  stdout: string;
+  lastLine: string;
+  stderr: string;
+  /** Epoch ms just before the spawn. */
+  spawnedAtMs: number;
+  processMs: number;
+  exitLagMs: number;
+}
+
+/**
+ * Runs a compiled entry in a child process with a clean OTEL_/SYNCSCOPE_ environment plus `env`;
+ * a non-zero exit, or no JSON line last on stdout, rejects with its stderr.
+ */
+async function spawnCompiled(entry: string, argv: string[], env: Record<string, string>, nodeFlags: string[] = [], cwd = ROOT): Promise<Spawned> {
+  const outDir = await compiledWorker();
+  const childEnv: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) childEnv[k] = v;
+  const spawnedAtMs = Date.now();
+  const started = performance.now();
+  const child = spawn(process.execPath, [...nodeFlags, join(outDir, entry), ...argv], {
+    cwd,
+    env: { ...childEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let lastOutputAt = started;
+  child.stdout.on('data', (c) => {
+    stdout += String(c);
+    lastOutputAt = performance.now();
+  });
+  child.stderr.on('data', (c) => (stderr += String(c)));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  const exitedAt = performance.now();
+  const processMs = exitedAt - started;
+  const lastLine = stdout.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !lastLine.startsWith('{')) throw new Error(`bench ${entry} failed (exit ${code}): ${stderr.slice(-2000)}`);
+  return { stdout, lastLine, stderr, spawnedAtMs, processMs, exitLagMs: exitedAt - lastOutputAt };
 }

@@ -1,16 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, SyncError, UsageError } from '../errors/sync-error.js';
-import { VERSION } from '../wiring/runtime.js';
-import { demoCommand } from './commands/demo.js';
-import { demoOrdersCommand } from './commands/demo-orders.js';
-import { pruneCommand } from './commands/prune.js';
-import { reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
-import { runsCommand } from './commands/runs.js';
-import { serveCommand } from './commands/serve.js';
-import { showCommand } from './commands/show.js';
-import { simulateCommand } from './commands/simulate.js';
-import { simulateMondayCommand } from './commands/simulate-monday.js';
+import { VERSION } from '../wiring/version.js';
 import { EXIT } from './exit-codes.js';
 
 const int = (name: string) => (value: string) => {
@@ -39,6 +29,10 @@ function withOutputOptions(command: Command): Command {
     .option('--metrics-file <path>', 'write the run\'s metrics in Prometheus text format at exit');
 }
 
+/**
+ * Each verb's action imports its command module when it runs: a verb loads only what it uses
+ * (`runs` no OpenTelemetry SDK, `demo` no express), which is most of a short command's start-up.
+ */
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('syncscope')
     .description('Observability-first data sync: every sync traceable end to end by one sync ID.')
@@ -86,7 +80,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--limit <n>', 'orders: at most this many pending rows, by customer then key', positive('--limit'))
       .option('--skip-subitems', 'orders: create items without their subitems')
       .option('--generate-report', 'accepted for the order-sync CLI: reports are always written, even when the sync fails'),
-  ).action(async (options) => setExitCode(await runCommand(options)));
+  ).action(async (options) => setExitCode(await (await import('./commands/run.js')).runCommand(options)));
 
   program
     .command('runs')
@@ -97,7 +91,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--since <when>', 'ISO date or duration back from now (24h, 7d)')
     .option('--limit <n>', 'at most this many runs', '20')
     .option('--json', 'print JSON')
-    .action(async (options) => setExitCode(await runsCommand(options)));
+    .action(async (options) => setExitCode(await (await import('./commands/runs.js')).runsCommand(options)));
 
   program
     .command('show')
@@ -106,7 +100,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
     .option('--reports-dir <dir>', 'root of the report folders', './reports')
     .option('--json', 'print the digest (the _SYNC_SUMMARY.json data) plus the slowest calls')
-    .action(async (syncId: string, options) => setExitCode(await showCommand(syncId, options)));
+    .action(async (syncId: string, options) => setExitCode(await (await import('./commands/show.js')).showCommand(syncId, options)));
 
   withOutputOptions(
     program
@@ -115,7 +109,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .argument('<sync-id>', 'e.g. 202611231405-SYNC-7AC96AF9')
       .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
       .option('--reports-dir <dir>', 'root of the report folders', './reports'),
-  ).action(async (syncId: string, options) => setExitCode(await reportCommand(syncId, options)));
+  ).action(async (syncId: string, options) => setExitCode(await (await import('./commands/report.js')).reportCommand(syncId, options)));
 
   program
     .command('prune')
@@ -124,7 +118,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
     .option('--reports-dir <dir>', 'root of the report folders', './reports')
     .option('--json', 'print JSON')
-    .action(async (options) => setExitCode(await pruneCommand(options)));
+    .action(async (options) => setExitCode(await (await import('./commands/prune.js')).pruneCommand(options)));
 
   withOutputOptions(
     program
@@ -133,7 +127,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--port <port>', 'port to listen on', '9464')
       .option('--host <host>', 'address to bind', '127.0.0.1')
       .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db'),
-  ).action(async (options) => setExitCode(await serveCommand(options)));
+  ).action(async (options) => setExitCode(await (await import('./commands/serve.js')).serveCommand(options)));
 
   program
     .command('simulate')
@@ -151,8 +145,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--time-scale <n>', 'monday: run its clock n times faster', positive('--time-scale'))
     .option('--complexity-per-minute <n>', 'monday: complexity budget per minute (default 10,000,000)', positive('--complexity-per-minute'))
     .action(async (api: string, options) => {
-      if (api === 'monday') setExitCode(await simulateMondayCommand(options));
-      else if (api === 'github') setExitCode(await simulateCommand(options));
+      if (api === 'monday') setExitCode(await (await import('./commands/simulate-monday.js')).simulateMondayCommand(options));
+      else if (api === 'github') setExitCode(await (await import('./commands/simulate.js')).simulateCommand(options));
       else throw new UsageError(`simulate ${api}: the simulators are github and monday`);
     });
 
@@ -163,16 +157,18 @@ const GITHUB_ONLY = ['repos', 'prsPerRepo', 'rateLimit', 'rateLimitWindow', 'per
 const ORDERS_ONLY = ['scale', 'customer', 'limit', 'skipSubitems', 'dryRun', 'timeScale'];
 
 /** `demo` and `demo orders` share the output flags; each refuses the other's own. */
-function demoFor(pipeline: string, options: Record<string, unknown>): Promise<number> {
+async function demoFor(pipeline: string, options: Record<string, unknown>): Promise<number> {
   const misplaced = (names: string[]) => names.filter((n) => options[n] !== undefined).map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   if (pipeline === 'orders') {
     const wrong = misplaced(GITHUB_ONLY);
     if (wrong.length) throw new UsageError(`${wrong.join(', ')} apply to the GitHub demo, not demo orders`);
+    const { demoOrdersCommand } = await import('./commands/demo-orders.js');
     return demoOrdersCommand(options as unknown as Parameters<typeof demoOrdersCommand>[0]);
   }
   if (pipeline !== 'github') throw new UsageError(`demo ${pipeline}: the demos are github (the default) and orders`);
   const wrong = misplaced(ORDERS_ONLY);
   if (wrong.length) throw new UsageError(`${wrong.join(', ')} apply to demo orders`);
+  const { demoCommand } = await import('./commands/demo.js');
   return demoCommand(options as unknown as Parameters<typeof demoCommand>[0]);
 }
 

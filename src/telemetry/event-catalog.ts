@@ -41,6 +41,11 @@ export const EVENTS = {
     level: 'warn',
     when: 'API call audit rows could not be stored (kept for the next try, or dropped past a bound); the sync goes on',
   },
+  metricsPushFailed: {
+    name: 'sync.metrics.push_failed',
+    level: 'warn',
+    when: 'the run\'s metrics could not be pushed to the Pushgateway at exit (counted as sync_telemetry_export_failures_total{signal="metrics"}); the sync itself is unaffected',
+  },
   telemetryFlushFailed: {
     name: 'sync.telemetry.flush_failed',
     level: 'warn',

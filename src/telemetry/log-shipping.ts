@@ -1,7 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
+import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, OpenTelemetryTransportV3, OTLPLogExporter } from './exporter-classes.js';
 import type TransportStream from 'winston-transport';
 import { EXPORT_TIMEOUT_MS, exportGuard } from './export-guard.js';
 

@@ -47,6 +47,17 @@ export function describeBatchContract(ctx: StoreContext): void {
       expect(await ctx.store.listRecordStates(sync)).toEqual([last]);
     });
 
+    it('commits 1,000 record states at once, some fields shared by all and some not, as given', async () => {
+      await ctx.store.createRun(run);
+      const many = states('octo/api', 1, 1000).map((state, i) => (i % 97 === 5
+        ? { ...state, status: 'failed' as const, externalId: null, errorCategory: 'VALIDATION_ERROR' as const, errorMessage: `bad "title" {x}, \\ n°${i}` }
+        : state));
+      await ctx.store.commitBatch({ batch: aBatch(sync, 'octo/api', 1, { records: 1000 }), records: many });
+      const byKey = (a: RecordStateRow, b: RecordStateRow) => (a.recordKey < b.recordKey ? -1 : 1);
+      expect(await ctx.store.listRecordStates(sync, { limit: 1000 })).toEqual([...many].sort(byKey));
+      expect(await ctx.store.countRecordStates(sync)).toEqual({ synced: 989, failed: 11, skipped: 0, pending: 0 });
+    });
+
     it('commits a batch without records or checkpoint', async () => {
       await ctx.store.createRun(run);
       const empty = aBatch(sync, 'octo/web', 1, { records: 0, synced: 0 });

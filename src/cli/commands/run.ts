@@ -47,7 +47,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       const planned = !options.execute && run.plan && !options.json ? renderPlannedWork(run.plan, targetOf(config)) : '';
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : planned + renderHumanSummary(summary));
       return exitCodeOf(run.status);
-    });
+    }, { pipeline: config.pipeline.name });
   } finally {
     signals.dispose();
     await store.close();

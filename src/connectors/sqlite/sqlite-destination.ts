@@ -6,9 +6,9 @@ import type { ErrorCategory } from '../../errors/sync-error.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Destination } from '../../ports/destination.js';
 import type { Partition, RecordFailure, SourceRecord, WriteResult } from '../../ports/records.js';
+import { BatchUpsert, type ValidRecord } from './batch-upsert.js';
 import { migrateDestination } from './destination-migrations.js';
 import { GITHUB_ENTITIES, REPOSITORY_ENTITY } from './github-entities.js';
-import type { Cell, EntitySpec } from './github-entities.js';
 
 export interface SqliteDestinationOptions {
   /** Database file; its directory is created if missing. `:memory:` for tests. */
@@ -26,31 +26,20 @@ export interface DestinationCounts {
   reviews: number;
 }
 
-/** A record that passed validation, ready to upsert. */
-interface ValidRecord {
-  record: SourceRecord;
-  spec: EntitySpec;
-  githubId: number;
-  row: Cell[];
-}
-
 /**
  * Writes GitHub repositories, pull requests and reviews into a SQLite file, upserting by GitHub
  * id so a batch replayed after a crash creates nothing twice. Repositories come either as
- * `repository` records or from a repo partition's metadata (`preparePartition`). Each batch is one transaction;
- * a record that fails validation or a constraint is returned in `failures` and the rest is
- * written.
+ * `repository` records or from a repo partition's metadata (`preparePartition`). Each batch is one transaction
+ * (see `BatchUpsert` for how it is written); a record that fails validation or a constraint is
+ * returned in `failures` and the rest is written.
  */
 export class SqliteDestination implements Destination {
   readonly name = 'sqlite';
   private readonly db: Database.Database;
   private readonly clock: Pick<Clock, 'now'>;
-  private readonly statements = new Map<string, Database.Statement<Cell[]>>();
-  /**
-   * Built once: better-sqlite3 prepares its BEGIN/SAVEPOINT statements when a transaction
-   * function is made, which per record cost more than the upserts themselves.
-   */
-  private readonly inTransaction: (work: () => void) => void;
+  private readonly upserts: BatchUpsert;
+  /** Built once: better-sqlite3 prepares its BEGIN/COMMIT statements when a transaction function is made. */
+  private readonly inTransaction: Database.Transaction<(work: () => void) => void>;
 
   constructor(options: SqliteDestinationOptions) {
     this.clock = options.clock ?? { now: () => Date.now() };
@@ -62,6 +51,7 @@ export class SqliteDestination implements Destination {
       this.db.pragma('synchronous = NORMAL');
       migrateDestination(this.db);
       this.inTransaction = this.db.transaction((work: () => void) => work());
+      this.upserts = new BatchUpsert(this.db);
     } catch (error) {
       throw destinationError(error, `opening ${options.path}`);
     }
@@ -78,7 +68,7 @@ export class SqliteDestination implements Destination {
       throw new SyncError('VALIDATION_ERROR', `sqlite destination: repository ${partition.key} is invalid: ${parsed.issues}`);
     }
     try {
-      this.statement(upsertSql(REPOSITORY_ENTITY)).run(...parsed.row, new Date(this.clock.now()).toISOString());
+      this.upserts.upsert(REPOSITORY_ENTITY).run(...parsed.row, new Date(this.clock.now()).toISOString());
     } catch (error) {
       throw destinationError(error, `storing repository ${partition.key}`);
     }
@@ -95,9 +85,10 @@ export class SqliteDestination implements Destination {
     const syncedAt = new Date(this.clock.now()).toISOString();
     const result: WriteResult = { created: 0, updated: 0, failures, externalIds: {} };
     try {
-      this.inTransaction(() => {
-        for (const item of valid) this.upsert(item, syncedAt, result);
-      });
+      // IMMEDIATE: the write lock is taken (waiting up to busy_timeout) before the batch reads which
+      // rows exist; a deferred transaction that read first could not upgrade once another
+      // connection had written (SQLITE_BUSY_SNAPSHOT, which does not wait).
+      if (valid.length > 0) this.inTransaction.immediate(() => this.upserts.write(valid, syncedAt, result));
     } catch (error) {
       throw destinationError(error, `writing ${valid.length} records of ${partition.key}`);
     }
@@ -118,38 +109,7 @@ export class SqliteDestination implements Destination {
   }
 
   async close(): Promise<void> {
-    this.statements.clear();
     if (this.db.open) this.db.close();
-  }
-
-  /**
-   * Upserts one record inside its own savepoint (a nested better-sqlite3 transaction), so a
-   * constraint it breaks rolls back that record alone and becomes a CONFLICT failure.
-   */
-  private upsert(item: ValidRecord, syncedAt: string, result: WriteResult): void {
-    const { spec, record, githubId } = item;
-    const existed = this.statement(`SELECT 1 FROM ${spec.table} WHERE github_id = ?`).get(githubId) !== undefined;
-    try {
-      // Called inside the batch's transaction, the transaction function opens a savepoint.
-      this.inTransaction(() => this.statement(upsertSql(spec)).run(...item.row, syncedAt));
-    } catch (error) {
-      if (!(error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT'))) throw error;
-      const message = `${record.entity} ${record.key} (GitHub id ${githubId}) conflicts with a stored row: ${error.message}`;
-      result.failures.push({ key: record.key, category: 'CONFLICT', message });
-      return;
-    }
-    if (existed) result.updated += 1;
-    else result.created += 1;
-    (result.externalIds ??= {})[record.key] = String(githubId);
-  }
-
-  private statement(sql: string): Database.Statement<Cell[]> {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare<Cell[]>(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 }
 
@@ -164,21 +124,6 @@ function validate(record: SourceRecord): ValidRecord | RecordFailure {
     return { key: record.key, category: 'VALIDATION_ERROR', message: `invalid ${record.entity} ${record.key}: ${parsed.issues}` };
   }
   return { record, spec, githubId: parsed.githubId, row: parsed.row };
-}
-
-const upsertSqlBySpec = new Map<EntitySpec, string>();
-
-function upsertSql(spec: EntitySpec): string {
-  let sql = upsertSqlBySpec.get(spec);
-  if (sql === undefined) upsertSqlBySpec.set(spec, (sql = buildUpsertSql(spec)));
-  return sql;
-}
-
-function buildUpsertSql(spec: EntitySpec): string {
-  const columns = [...spec.columns, 'synced_at'];
-  const updates = columns.filter((c) => c !== 'github_id').map((c) => `${c} = excluded.${c}`);
-  return `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-    ON CONFLICT (github_id) DO UPDATE SET ${updates.join(', ')}`;
 }
 
 /** A whole-batch failure: a lock held past busy_timeout is TIMEOUT (retryable), the rest INTERNAL. */

@@ -34,6 +34,17 @@ function query(path: string, sql: string): unknown[] {
   }
 }
 
+/** From another connection, as an operator might: a trigger that rejects pull request 13. */
+function addTrigger(path: string, action: 'ABORT' | 'ROLLBACK'): void {
+  const db = new Database(path);
+  try {
+    db.exec(`CREATE TRIGGER no_13 BEFORE INSERT ON pull_requests WHEN NEW.number = 13
+      BEGIN SELECT RAISE(${action}, 'no pull request 13 here'); END`);
+  } finally {
+    db.close();
+  }
+}
+
 const batch = [
   repositoryRecord(101, 'api'),
   pullRequestRecord('octo/api', 1),
@@ -155,6 +166,91 @@ describe('SqliteDestination', () => {
     expect(result.failures[0]).toMatchObject({ key: 'octo/api#1-reused', category: 'CONFLICT' });
     expect(destination.counts().pullRequests).toBe(2);
     expect(destination.duplicatePullRequests()).toBe(0);
+  });
+
+  it('counts created and updated per batch from the rows stored before it, across entities', async () => {
+    const { destination } = open();
+    await destination.writeBatch(partition, [pullRequestRecord('octo/api', 1), reviewRecord('octo/api', 1, 9001)]);
+    const result = await destination.writeBatch(partition, [
+      pullRequestRecord('octo/api', 2),
+      reviewRecord('octo/api', 1, 9001, { state: 'DISMISSED' }),
+      pullRequestRecord('octo/api', 1, { title: 'retitled' }),
+      reviewRecord('octo/api', 2, 9002),
+      pullRequestRecord('octo/api', 2, { title: 'edited within the batch' }),
+      repositoryRecord(101, 'api'),
+    ]);
+    expect(result).toMatchObject({ created: 3, updated: 3, failures: [] });
+    expect(result.externalIds).toEqual({
+      'octo/api#2': '1800000002', 'octo/api#1/review-9001': '9001', 'octo/api#1': '1800000001', 'octo/api#2/review-9002': '9002', 'octo/api': '101',
+    });
+    expect(destination.counts()).toEqual({ repositories: 1, pullRequests: 2, reviews: 2 });
+  });
+
+  it('fails a record that breaks a constraint mid-batch alone: the records before and after it are written and counted', async () => {
+    const { destination, path } = open();
+    await destination.writeBatch(partition, [pullRequestRecord('octo/api', 1), pullRequestRecord('octo/api', 5)]);
+    const result = await destination.writeBatch(partition, [
+      pullRequestRecord('octo/api', 2),
+      pullRequestRecord('octo/api', 5, { title: 'updated' }),
+      { ...pullRequestRecord('octo/api', 1, { id: 42 }), key: 'octo/api#1-reused' },
+      pullRequestRecord('octo/api', 3),
+      { ...pullRequestRecord('octo/api', 3, { id: 43 }), key: 'octo/api#3-reused' },
+      pullRequestRecord('octo/api', 4),
+    ]);
+    expect(result.failures.map((f) => [f.key, f.category])).toEqual([['octo/api#1-reused', 'CONFLICT'], ['octo/api#3-reused', 'CONFLICT']]);
+    expect(result.failures[0]?.message).toMatch(/^pull_request octo\/api#1-reused \(GitHub id 42\) conflicts with a stored row: UNIQUE constraint failed/);
+    expect(result).toMatchObject({ created: 3, updated: 1 });
+    expect(Object.keys(result.externalIds ?? {}).sort()).toEqual(['octo/api#2', 'octo/api#3', 'octo/api#4', 'octo/api#5']);
+    expect(query(path, 'SELECT github_id, number, title FROM pull_requests ORDER BY number')).toEqual([
+      { github_id: 1800000001, number: 1, title: 'Fix flaky test #1' },
+      { github_id: 1800000002, number: 2, title: 'Fix flaky test #2' },
+      { github_id: 1800000003, number: 3, title: 'Fix flaky test #3' },
+      { github_id: 1800000004, number: 4, title: 'Fix flaky test #4' },
+      { github_id: 1800000005, number: 5, title: 'updated' },
+    ]);
+  });
+
+  it('writes 300 records in a few multi-row statements and, when one breaks a constraint, only its statement\'s rows one by one', async () => {
+    const { destination, path } = open();
+    await destination.writeBatch(partition, [pullRequestRecord('octo/api', 1000)]);
+    const records = Array.from({ length: 300 }, (_, i) => pullRequestRecord('octo/api', i + 1));
+    records[289] = { ...pullRequestRecord('octo/api', 1000, { id: 7 }), key: 'octo/api#1000-reused' };
+    const result = await destination.writeBatch(partition, records);
+    expect(result.failures.map((f) => [f.key, f.category])).toEqual([['octo/api#1000-reused', 'CONFLICT']]);
+    expect(result).toMatchObject({ created: 299, updated: 0 });
+    expect(Object.keys(result.externalIds ?? {})).toHaveLength(299);
+    expect(query(path, 'SELECT COUNT(*) AS n, MIN(number) AS first, MAX(number) AS last FROM pull_requests WHERE number < 1000')).toEqual([{ n: 299, first: 1, last: 300 }]);
+    expect(query(path, 'SELECT github_id FROM pull_requests WHERE number = 1000')).toEqual([{ github_id: 1800001000 }]);
+  });
+
+  it('fails a record the database rejects (a trigger aborting its statement) alone, and the batch goes on', async () => {
+    const { destination, path } = open();
+    addTrigger(path, 'ABORT');
+    const result = await destination.writeBatch(partition, [pullRequestRecord('octo/api', 1), pullRequestRecord('octo/api', 13), pullRequestRecord('octo/api', 14)]);
+    expect(result.failures).toEqual([{ key: 'octo/api#13', category: 'CONFLICT', message: expect.stringContaining('no pull request 13 here') }]);
+    expect(result).toMatchObject({ created: 2, updated: 0 });
+    expect(destination.counts().pullRequests).toBe(2);
+  });
+
+  it('fails the whole batch, writing none of it, when a failure ends the transaction', async () => {
+    const { destination, path } = open();
+    await destination.writeBatch(partition, [pullRequestRecord('octo/api', 1)]);
+    addTrigger(path, 'ROLLBACK');
+    const records = [pullRequestRecord('octo/api', 2), pullRequestRecord('octo/api', 13), pullRequestRecord('octo/api', 14)];
+    const error = await destination.writeBatch(partition, records).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error).toMatchObject({ message: expect.stringMatching(/^sqlite destination: writing 3 records of octo\/api failed: no pull request 13 here/) });
+    expect(query(path, 'SELECT number FROM pull_requests')).toEqual([{ number: 1 }]);
+    // The connection is usable again afterwards.
+    expect(await destination.writeBatch(partition, [pullRequestRecord('octo/api', 3)])).toMatchObject({ created: 1, failures: [] });
+  });
+
+  it('writes a batch larger than SQLite\'s bound-parameter limit (32,766) in one transaction', async () => {
+    const { destination } = open();
+    const records = Array.from({ length: 33_000 }, (_, i) => pullRequestRecord('octo/api', i + 1));
+    await destination.writeBatch(partition, records.slice(-100));
+    expect(await destination.writeBatch(partition, records)).toMatchObject({ created: 32_900, updated: 100, failures: [] });
+    expect(destination.counts().pullRequests).toBe(33_000);
   });
 
   it('stores a repo partition\'s repository from its metadata, once however often it is prepared', async () => {

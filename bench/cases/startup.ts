@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startGithubSimulator } from '../../src/simulator/github/index.js';
+import type { BenchFigure } from '../lib/report.js';
+import { list, median } from '../lib/stats.js';
+import { runCli, runPeer } from '../lib/worker.js';
+
+const PAIRS = 7;
+const TARGET_SECONDS = 0.25;
+
+/**
+ * Start-up: from spawning the process to its first API request. Syncscope: `syncscope demo` as a
+ * user runs it (the compiled CLI, 1 repo × 10 PRs), its first request read back from the run
+ * store's audit (`api_calls.started_at`): parsing the command, loading what the verb needs,
+ * opening and migrating the store, starting the bundled simulator and the telemetry SDK. The peer
+ * (bench/peer-worker.ts) against a simulator in the bench process: its first octokit request.
+ * Alternating, PAIRS pairs; medians.
+ */
+export async function startup(): Promise<BenchFigure[]> {
+  const sim = await startGithubSimulator({ repos: 1, prsPerRepo: 10 });
+  const demo: number[] = [];
+  const peer: number[] = [];
+  try {
+    for (let i = 0; i < PAIRS; i++) {
+      demo.push(await demoStartup());
+      const run = await runPeer({ baseUrl: sim.url, org: sim.org, perPage: 100, concurrency: 4, includeReviews: false });
+      peer.push(run.firstRequestAtMs - run.spawnedAtMs);
+    }
+  } finally {
+    await sim.close();
+  }
+  const demoMs = median(demo);
+  const peerMs = median(peer);
+  return [
+    {
+      case: 'startup', metric: '`syncscope demo`: process start → first API request', value: demoMs / 1000, unit: 's',
+      target: `≤ ${TARGET_SECONDS}`, pass: demoMs / 1000 <= TARGET_SECONDS, note: `median of ${PAIRS}: ${list(demo, 1000)} s`,
+    },
+    { case: 'startup', metric: 'peer: process start → first API request', value: peerMs / 1000, unit: 's', note: `median of ${PAIRS}: ${list(peer, 1000)} s` },
+    { case: 'startup', metric: 'start-up, Syncscope demo ÷ peer', value: demoMs / peerMs, unit: '×', note: 'the demo also opens its run store and starts its simulator first' },
+  ];
+}
+
+async function demoStartup(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-startup-'));
+  try {
+    const argv = ['demo', '--data-dir', join(dir, 'data'), '--reports-dir', join(dir, 'reports'), '--json', '--repos', '1', '--prs-per-repo', '10'];
+    const run = await runCli(argv, dir);
+    const db = new Database(join(dir, 'data', 'syncscope.db'), { readonly: true });
+    try {
+      const first = db.prepare<[], { started_at: string | null }>('SELECT MIN(started_at) AS started_at FROM api_calls').get();
+      if (!first?.started_at) throw new Error('startup: the demo recorded no API call');
+      return Date.parse(first.started_at) - run.spawnedAtMs;
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,2 @@
+/** Syncscope's version, in its own module so that `--version` and `--help` load nothing else. */
+export const VERSION = '0.1.0';
