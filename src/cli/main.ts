@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, SyncError, UsageError } from '../errors/sync-error.js';
+import { RUN_STATUSES } from '../ports/run-store.js';
 import { VERSION } from '../wiring/runtime.js';
 import { demoCommand } from './commands/demo.js';
 import { pruneCommand } from './commands/prune.js';
@@ -72,7 +73,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('runs')
     .description('list runs, most recent first')
     .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
-    .option('--status <status>', 'running | succeeded | partial | failed | interrupted')
+    .option('--status <status>', RUN_STATUSES.join(' | '))
     .option('--pipeline <name>', 'only this pipeline')
     .option('--since <when>', 'ISO date or duration back from now (24h, 7d)')
     .option('--limit <n>', 'at most this many runs', '20')

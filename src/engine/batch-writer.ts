@@ -189,6 +189,7 @@ function stateOf(
     externalId: externalId ?? null,
     errorCategory: failure?.category ?? null,
     errorMessage: failure?.message ?? null,
+    requestId: failure?.requestId ?? null,
     updatedAt,
   };
 }

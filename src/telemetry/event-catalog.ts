@@ -16,6 +16,16 @@ export const EVENTS = {
   pipelineCompleted: { name: 'sync.pipeline.completed', level: 'info', when: 'a run finishes, with totals' },
   pipelineFailed: { name: 'sync.pipeline.failed', level: 'error', when: 'a run ends in failure or is interrupted' },
   phaseChanged: { name: 'sync.pipeline.phase_changed', level: 'info', when: 'the run moves to another phase' },
+  cancelRequested: {
+    name: 'sync.pipeline.cancel_requested',
+    level: 'warn',
+    when: 'the run saw a stored cancel request (from the API, in any process); it stops at the next batch boundary',
+  },
+  cancelCheckFailed: {
+    name: 'sync.pipeline.cancel_check_failed',
+    level: 'warn',
+    when: 'the run store could not be asked for a cancel request; the run goes on and asks again',
+  },
   repoStarted: { name: 'sync.repo.started', level: 'info', when: 'a repository starts syncing' },
   repoProgress: { name: 'sync.repo.progress', level: 'debug', when: 'a repository page was processed' },
   repoCompleted: { name: 'sync.repo.completed', level: 'info', when: 'a repository finished' },
