@@ -1,4 +1,4 @@
-import type { PartitionRow, RecordCounts, RunRow, RunStore } from '../ports/run-store.js';
+import type { ApiUsageRow, BatchRow, PartitionRow, RecordCounts, RunAttemptRow, RunRow, RunStore } from '../ports/run-store.js';
 import { errorsByCategory, runLevelError } from './digest-errors.js';
 import { previousOf, retriedBy } from './digest-history.js';
 import type { DigestApiTotals, DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
@@ -32,17 +32,32 @@ interface BatchTotals {
  * aggregated, and at most `TOP_FAILED_RECORDS` of them are read. Undefined for an unknown sync.
  */
 export async function buildRunDigest(store: RunStore, syncId: string, options: DigestOptions = {}): Promise<RunDigest | undefined> {
+  return (await readRunDigest(store, syncId, options))?.digest;
+}
+
+/** The store rows a digest was built from, for views that add live figures to it (`run-status.ts`). */
+export interface DigestRows {
+  run: RunRow;
+  partitions: PartitionRow[];
+  batches: BatchRow[];
+  usage: ApiUsageRow[];
+  attempts: RunAttemptRow[];
+}
+
+/** `buildRunDigest`, also returning the rows it read. */
+export async function readRunDigest(store: RunStore, syncId: string, options: DigestOptions = {}): Promise<{ digest: RunDigest; rows: DigestRows } | undefined> {
   const run = await store.getRun(syncId);
   if (!run) return undefined;
   const now = options.now?.() ?? Date.now();
   const redact = options.redact ?? ((text: string) => text);
-  const [partitionRows, counts, batchRows, usage, failures, failed] = await Promise.all([
+  const [partitionRows, counts, batchRows, usage, failures, failed, attempts] = await Promise.all([
     store.listPartitions(syncId),
     store.countRecordStates(syncId),
     store.listBatches(syncId),
     store.apiUsage(syncId),
     store.failuresByCategory(syncId),
     store.listRecordStates(syncId, { status: 'failed', limit: TOP_FAILED_RECORDS }),
+    store.listAttempts(syncId),
   ]);
 
   const perPartition = new Map<string, BatchTotals>();
@@ -67,7 +82,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
   // A running attempt adds its time so far to what earlier attempts (before a resume) took.
   const wallMs = run.status !== 'running'
     ? (run.durationMs ?? 0)
-    : (run.durationMs ?? 0) + Math.max(0, now - Date.parse((await store.listAttempts(syncId)).at(-1)?.startedAt ?? run.startedAt));
+    : (run.durationMs ?? 0) + Math.max(0, now - Date.parse(attempts.at(-1)?.startedAt ?? run.startedAt));
   const finished = partitionRows.filter((p) => p.status === 'succeeded' || p.status === 'failed').length;
   const succeeded = partitionRows.filter((p) => p.status === 'succeeded').length;
   const failedPartitions = partitionRows.filter((p) => p.status === 'failed').length;
@@ -82,7 +97,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
     message: r.errorMessage === null ? null : redact(r.errorMessage),
   }));
 
-  return {
+  const digest: RunDigest = {
     schema_version: 1,
     sync_id: run.syncId,
     pipeline: run.pipeline,
@@ -127,6 +142,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
     }),
     generated_at: new Date(now).toISOString(),
   };
+  return { digest, rows: { run, partitions: partitionRows, batches: batchRows, usage, attempts } };
 }
 
 function toDigestPartition(p: PartitionRow, batches: BatchTotals | undefined, namer: PartitionFileNamer, redact: (t: string) => string): DigestPartition {
