@@ -10,6 +10,8 @@ import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
 import { simulateCommand } from './commands/simulate.js';
+import { statusCommand } from './commands/status.js';
+import { tokenNewCommand } from './commands/token.js';
 import { EXIT } from './exit-codes.js';
 
 const int = (name: string) => (value: string) => {
@@ -110,11 +112,33 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   withOutputOptions(
     program
       .command('serve')
-      .description('serve /metrics, /healthz and /readyz')
-      .option('--port <port>', 'port to listen on', '9464')
-      .option('--host <host>', 'address to bind', '127.0.0.1')
-      .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db'),
+      .description('the sync service: runs declared pipelines on request, the status API (/api/v1), the dashboard (/), /metrics')
+      .option('-c, --config <file>', 'service config (.toml, .yaml): organizations, declared pipelines, API tokens')
+      .option('--port <port>', 'port to listen on (default: the config\'s listen.port, 9464)')
+      .option('--host <host>', 'address to bind (default: the config\'s listen.host, 127.0.0.1)')
+      .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL (default: the config\'s store, ./data/syncscope.db)'),
   ).action(async (options) => setExitCode(await serveCommand(options)));
+
+  program
+    .command('status')
+    .description('where a sync stands (progress, ETA, partitions, errors), from the run store or a service (--url)')
+    .argument('[sync-id]', 'a sync ID; without it, the runs in progress and the latest ones')
+    .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
+    .option('--url <url>', 'a syncscope service, e.g. http://127.0.0.1:9464 (token from SYNCSCOPE_TOKEN)')
+    .option('--watch', 'redraw until the run ends')
+    .option('--interval <seconds>', 'seconds between redraws with --watch', '2')
+    .option('--json', 'print the status view as JSON')
+    .action(async (syncId: string | undefined, options) => setExitCode(await statusCommand(syncId, options)));
+
+  program
+    .command('token')
+    .description('API tokens for `serve`')
+    .command('new')
+    .description('print a new random API token and the config entry holding its hash')
+    .requiredOption('--id <id>', 'name of the token in logs (e.g. acme-ops)')
+    .option('--organization <org>', 'organization it sees', 'default')
+    .addOption(new Option('--role <role>', 'read: GET only; operate: also start and cancel runs').choices(['read', 'operate']).default('read'))
+    .action((options) => setExitCode(tokenNewCommand(options)));
 
   program
     .command('simulate')

@@ -26,10 +26,16 @@ function logFormatOf(option: string | undefined): LogFormat {
  * Starts the process runtime for one command, runs it, then writes the metrics file and flushes
  * telemetry, whatever the command's outcome. Returns the command's exit code.
  */
-export async function withRuntime(options: OutputOptions, command: (runtime: Runtime) => Promise<number>): Promise<number> {
+export async function withRuntime(
+  options: OutputOptions,
+  command: (runtime: Runtime) => Promise<number>,
+  scope: { progressBar?: boolean } = {},
+): Promise<number> {
   const logFormat = logFormatOf(options.logFormat);
-  // A bar only where a person watches: a terminal with readable logs, not JSON for machines.
-  const bar = process.stderr.isTTY && logFormat === 'text' ? new TerminalProgressBar(process.stderr) : undefined;
+  // A bar only where a person watches one run: a terminal with readable logs, not JSON for machines
+  // (and not `serve`, whose runs are many and watched on its dashboard).
+  const wantsBar = scope.progressBar ?? true;
+  const bar = wantsBar && process.stderr.isTTY && logFormat === 'text' ? new TerminalProgressBar(process.stderr) : undefined;
   const runtime = Runtime.start({
     env: readEnvironment(process.env, { logLevel: options.logLevel }),
     logFormat,

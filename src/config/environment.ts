@@ -75,3 +75,8 @@ export function readEnvironment(env: Env = process.env, overrides: { logLevel?: 
 export function readToken(tokenEnv: string, env: Env = process.env): string | undefined {
   return nonEmpty(env[tokenEnv]);
 }
+
+/** The bearer token `syncscope status --url` sends (SYNCSCOPE_TOKEN); never a flag, so it stays out of shell history and `ps`. */
+export function readClientToken(env: Env = process.env): string | undefined {
+  return nonEmpty(env.SYNCSCOPE_TOKEN);
+}

@@ -71,6 +71,13 @@ export class UsageError extends SyncError {
   }
 }
 
+/** Input from a client (an API request) is invalid; each bad field is named as the client sent it. */
+export class FieldValidationError extends SyncError {
+  constructor(readonly fields: Array<{ field: string; message: string }>) {
+    super('VALIDATION_ERROR', fields.map((f) => `${f.field}: ${f.message}`).join('; '));
+  }
+}
+
 /** A single record was rejected (bad shape, refused by the destination). */
 export class RecordValidationError extends SyncError {
   constructor(message: string, options: SyncErrorOptions = {}) {

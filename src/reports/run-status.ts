@@ -3,6 +3,7 @@ import { estimateEta, throughputOf } from './eta.js';
 import { readRunDigest, type DigestOptions } from './run-digest.js';
 import { progressOf } from './run-progress.js';
 import type { RunStatusView } from './run-status-types.js';
+import { runStatusMark } from './status-marks.js';
 
 /**
  * The live view of one sync (see `RunStatusView`): the digest `syncscope show` and the reports
@@ -73,15 +74,30 @@ export async function buildRunStatus(store: RunStore, syncId: string, options: D
   };
 }
 
-/** The view of a run a service accepted but has not started: nothing in the store yet. */
-export function queuedRunStatus(job: { syncId: string; pipeline: string; organization: string; execute: boolean; createdAt: string }, now: number): RunStatusView {
+/** A job as the queued view needs it (see `JobInfo`). */
+export interface QueuedJob {
+  syncId: string;
+  pipeline: string;
+  organization: string;
+  execute: boolean;
+  state: 'waiting' | 'active' | 'failed' | 'cancelled' | 'completed';
+  error: string | null;
+}
+
+/**
+ * The view of a run a service accepted but has not started (nothing in the store yet), or one
+ * dropped before it started (cancelled while waiting, or it could not start).
+ */
+export function queuedRunStatus(job: QueuedJob, now: number): RunStatusView {
+  const ended = job.state === 'cancelled' || job.state === 'failed';
+  const status = job.state === 'cancelled' ? 'cancelled' : job.state === 'failed' ? 'failed' : 'queued';
   return {
     sync_id: job.syncId,
     pipeline: job.pipeline,
     organization: job.organization,
-    status: 'queued',
-    status_mark: '🕓',
-    live: true,
+    status,
+    status_mark: status === 'queued' ? '🕓' : runStatusMark(status),
+    live: !ended,
     dry_run: !job.execute,
     started_at: null,
     finished_at: null,
@@ -98,7 +114,7 @@ export function queuedRunStatus(job: { syncId: string; pipeline: string; organiz
     },
     throughput: { records_per_second: 0, recent_records_per_second: 0, window_seconds: 0, series: [], bucket_seconds: 0 },
     eta: null,
-    eta_unavailable: 'waiting for a free run slot',
+    eta_unavailable: ended ? (job.error ?? 'the run never started') : 'waiting for a free run slot',
     batches: { total: 0, succeeded: 0, failed: 0, success_rate: null, write_retries: 0 },
     errors: { run_error: null, by_category: [], top_failed_records: [] },
     partitions: [],

@@ -50,6 +50,22 @@ export const EVENTS = {
     level: 'warn',
     when: 'API call audit rows could not be stored (kept for the next try, or dropped past a bound); the sync goes on',
   },
+  serverRequest: {
+    name: 'sync.server.request',
+    level: 'info',
+    when: 'the service answered an HTTP request (access log): request_id, method, route, status, duration_ms, organization, token_id — never the token',
+  },
+  serverError: {
+    name: 'sync.server.error',
+    level: 'error',
+    when: 'an API request failed inside the service (answered 500 with no detail): request_id, error_message',
+  },
+  serverListening: { name: 'sync.server.listening', level: 'info', when: '`serve` bound its address and is serving' },
+  serverStopping: {
+    name: 'sync.server.stopping',
+    level: 'warn',
+    when: '`serve` got SIGINT/SIGTERM: no new runs; active runs finish their batches and end interrupted (resumable)',
+  },
   telemetryFlushFailed: {
     name: 'sync.telemetry.flush_failed',
     level: 'warn',

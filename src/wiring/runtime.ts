@@ -10,6 +10,7 @@ import { closeLogger, createLogger, type LogFormat } from '../telemetry/logger.j
 import { createLogShipping } from '../telemetry/log-shipping.js';
 import { createSyncMetrics, type SyncMetrics } from '../telemetry/metrics.js';
 import type { Redactor } from '../telemetry/redaction.js';
+import { ServerEvents } from '../telemetry/server-events.js';
 import { disabledTracing, startTracing, type TracingHandle } from '../telemetry/tracing.js';
 
 export const VERSION = '0.1.0';
@@ -79,6 +80,11 @@ export class Runtime {
 
   get onProgress(): ProgressListener | undefined {
     return this.options.onProgress;
+  }
+
+  /** The service's own events (access log, lifecycle). */
+  serverEvents(): ServerEvents {
+    return new ServerEvents(this.logger, this.policy);
   }
 
   eventsFor(syncId: string, pipeline: string, redactor: Redactor): RunEvents {
