@@ -18,10 +18,12 @@ export function throughputOf(batches: BatchRow[], window: { attemptStartMs: numb
   const recent = batches.filter((b) => endOf(b) > window.endMs - windowMs && endOf(b) <= window.endMs).reduce((sum, b) => sum + writtenOf(b), 0);
   const first = batches.length > 0 ? Math.min(...batches.map((b) => Date.parse(b.startedAt))) : window.endMs;
   const spanMs = Math.max(1000, window.endMs - first);
-  const bucketMs = spanMs / SPARKLINE_BUCKETS;
-  const series = new Array<number>(batches.length > 0 ? SPARKLINE_BUCKETS : 0).fill(0);
+  // At least a second a bucket: finer than that, a rate is mostly noise.
+  const bucketMs = Math.max(1000, spanMs / SPARKLINE_BUCKETS);
+  const buckets = Math.min(SPARKLINE_BUCKETS, Math.ceil(spanMs / bucketMs));
+  const series = new Array<number>(batches.length > 0 ? buckets : 0).fill(0);
   for (const b of batches) {
-    const at = Math.min(SPARKLINE_BUCKETS - 1, Math.max(0, Math.floor((endOf(b) - first) / bucketMs)));
+    const at = Math.min(buckets - 1, Math.max(0, Math.floor((endOf(b) - first) / bucketMs)));
     series[at] = (series[at] ?? 0) + writtenOf(b);
   }
   return {

@@ -32,7 +32,7 @@ export async function buildRunStatus(store: RunStore, syncId: string, options: D
         budgets: limits,
         now,
       })
-    : { eta: null, reason: `the run is ${rows.run.status}` };
+    : { eta: null, reason: `the run has ended (${rows.run.status})` };
 
   return {
     sync_id: digest.sync_id,
@@ -68,7 +68,8 @@ export async function buildRunStatus(store: RunStore, syncId: string, options: D
       observed_at: l.observedAt,
     })),
     quota: digest.quota,
-    api: digest.api,
+    // The run row's totals are written when an attempt ends; while it runs, the audit trail counts.
+    api: live ? { ...digest.api, requests: Math.max(digest.api.requests, calls) } : digest.api,
     links: digest.links,
     generated_at: digest.generated_at,
   };

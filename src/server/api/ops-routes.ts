@@ -15,6 +15,13 @@ const noQuery = z.object({}).strict();
 export function opsRoutes(o: { store: RunStore; launcher: RunLauncher; queue: JobQueue }): Router {
   const router = Router();
 
+  /** Who the token is: the dashboard shows the organization and offers start/cancel only to `operate`. */
+  router.get('/me', (req, res) => {
+    parseRequest('query', noQuery, req.query);
+    const { tokenId, organization, role } = principalOf(res);
+    res.json({ token_id: tokenId, organization, role });
+  });
+
   router.get('/pipelines', async (req, res) => {
     parseRequest('query', noQuery, req.query);
     const { organization } = principalOf(res);

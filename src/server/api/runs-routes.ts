@@ -147,10 +147,13 @@ export function runRoutes(o: RunRoutesOptions): Router {
 async function listItem(store: RunStore, run: RunRow) {
   let records = run.records;
   let percent = run.status === 'running' ? 0 : 100;
+  let segments = { synced: records.synced, skipped: records.skipped, failed: records.failed, in_progress: 0, pending: records.pending };
   if (run.status === 'running') {
     const [partitions, counts] = await Promise.all([store.listPartitions(run.syncId), store.countRecordStates(run.syncId)]);
     records = counts;
-    percent = progressOf(partitions, counts).progress.percent;
+    const { progress } = progressOf(partitions, counts);
+    percent = progress.percent;
+    segments = progress.basis === 'records' ? progress.segments : { ...segments, synced: counts.synced, skipped: counts.skipped, failed: counts.failed, pending: 1 };
   } else if (run.partitions.total > 0 && run.status !== 'succeeded') {
     percent = Math.round(((run.partitions.succeeded + run.partitions.failed) / run.partitions.total) * 1000) / 10;
   }
@@ -167,6 +170,7 @@ async function listItem(store: RunStore, run: RunRow) {
     records,
     partitions: run.partitions,
     percent,
+    segments,
     trace_id: run.traceId,
     cancel_requested_at: run.cancelRequest?.requestedAt ?? null,
     error_category: run.errorCategory,
