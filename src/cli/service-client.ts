@@ -38,7 +38,8 @@ export class ServiceClient {
     try {
       response = await fetch(url, { headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error && 'code' in error.cause ? String(error.cause.code) : error instanceof Error ? error.message : String(error);
+      const inner = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+      const cause = inner && 'code' in inner && inner.code ? String(inner.code) : (inner?.message ?? (error instanceof Error ? error.message : String(error)));
       throw new SyncError('NETWORK_ERROR', `cannot reach the service at ${this.base.origin}: ${cause}`, { cause: error });
     }
     if (response.status === 404 && notFoundIsUndefined) return undefined;
