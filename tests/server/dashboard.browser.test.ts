@@ -28,6 +28,7 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
     service = await startService({
       dir: tmp.dir,
       pollMs: 250,
+      env: { SYNCSCOPE_GRAFANA_URL: 'http://grafana.test:3000' },
       tokens: [acmeOps, globexOps],
       pipelines: [
         { name: 'github-acme', organization: 'acme', baseUrl: sim.url, org: sim.org, perPage: 5, batchSize: 5 },
@@ -86,6 +87,9 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
       expect(await page.textContent('[data-legend=skipped]')).toBe('300');
       expect(await page.$$('.partition[data-status=succeeded]')).toHaveLength(5);
       expect(await page.$('#execute-run')).not.toBeNull();
+      // SYNCSCOPE_GRAFANA_URL is set: the trace and its logs are a click away.
+      expect(await page.getAttribute('#trace-link', 'href')).toMatch(/^http:\/\/grafana\.test:3000\/explore\?/);
+      expect(await page.getAttribute('#logs-link', 'href')).toContain(encodeURIComponent(acmeSyncId));
       await page.screenshot({ path: join(shots, 'run-final.png'), fullPage: true });
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.screenshot({ path: join(shots, 'run-final-dark.png'), fullPage: true });
