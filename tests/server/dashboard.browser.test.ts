@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
@@ -106,10 +106,16 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
       expect(await page.getAttribute(`tr[data-sync-id="${acmeSyncId}"]`, 'data-status')).toBe('succeeded');
       await page.screenshot({ path: join(shots, 'runs-list.png'), fullPage: true });
 
-      mkdirSync(join(REPO_ROOT, 'docs/images'), { recursive: true });
-      copyFileSync(join(shots, 'runs-list.png'), join(REPO_ROOT, 'docs/images/dashboard-runs.png'));
-      copyFileSync(join(shots, midRunShot ? 'run-live.png' : 'run-final.png'), join(REPO_ROOT, 'docs/images/dashboard-run.png'));
-      copyFileSync(join(shots, 'run-final-dark.png'), join(REPO_ROOT, 'docs/images/dashboard-run-dark.png'));
+      // The README's copies: written when missing, refreshed with SYNCSCOPE_UPDATE_SCREENSHOTS=1
+      // (so an ordinary test run leaves the worktree clean).
+      const images = join(REPO_ROOT, 'docs/images');
+      mkdirSync(images, { recursive: true });
+      const readmeCopy = (from: string, to: string) => {
+        if (process.env['SYNCSCOPE_UPDATE_SCREENSHOTS'] === '1' || !existsSync(join(images, to))) copyFileSync(join(shots, from), join(images, to));
+      };
+      readmeCopy('runs-list.png', 'dashboard-runs.png');
+      readmeCopy(midRunShot ? 'run-live.png' : 'run-final.png', 'dashboard-run.png');
+      readmeCopy('run-final-dark.png', 'dashboard-run-dark.png');
     } finally {
       await browser.close();
     }
