@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { apiUnderLoad } from './cases/api.js';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
 import { memory } from './cases/memory.js';
 import { telemetryOutage } from './cases/outage.js';
@@ -20,6 +21,7 @@ const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   memory,
   outage: telemetryOutage,
   throughput,
+  api: apiUnderLoad,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -15,6 +15,11 @@ export interface DigestOptions {
   /** A second net over every error message: the store should hold no secrets, but reports leave the building. */
   redact?: (text: string) => string;
   now?: () => number;
+  /**
+   * Compare with the previous run and list later retries (default true). Live views skip it: it
+   * reads other runs, and nothing they show uses it.
+   */
+  history?: boolean;
 }
 
 export const TOP_FAILED_RECORDS = 10;
@@ -110,7 +115,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
     trace_id: run.traceId,
     resume_count: run.resumeCount,
     retry_of: run.retryOf,
-    retried_by: await retriedBy(store, run),
+    retried_by: options.history === false ? [] : await retriedBy(store, run),
     records,
     progress: {
       partitions_total: partitionRows.length,
@@ -131,7 +136,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
     errors: { run_error: runError, by_category: errorsByCategory(runError, failures, partitions, topFailed), top_failed_records: topFailed },
     partitions,
     quota: usage.map((u) => ({ connector: u.connector, resource: u.resource, calls: u.calls, errors: u.errors, cost: u.cost, duration_ms: Math.round(u.totalDurationMs) })),
-    previous: await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
+    previous: options.history === false ? null : await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
     links: grafanaLinks({
       grafanaUrl: options.grafanaUrl,
       serviceName: options.serviceName ?? 'syncscope',

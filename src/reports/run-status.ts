@@ -11,7 +11,7 @@ import { runStatusMark } from './status-marks.js';
  * store only; undefined for a sync it does not hold.
  */
 export async function buildRunStatus(store: RunStore, syncId: string, options: DigestOptions = {}): Promise<RunStatusView | undefined> {
-  const read = await readRunDigest(store, syncId, options);
+  const read = await readRunDigest(store, syncId, { ...options, history: false });
   if (!read) return undefined;
   const { digest, rows } = read;
   const now = options.now?.() ?? Date.now();

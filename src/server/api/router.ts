@@ -29,14 +29,14 @@ export interface ApiOptions {
 /** The status API under /api/v1: authenticated, organization-scoped, JSON in and out. */
 export function createApiRouter(options: ApiOptions): { router: Router; hub: RunFeedHub } {
   const now = options.now ?? Date.now;
-  const lookup = new RunLookup(options.store, options.queue, options.digest);
+  const lookup = new RunLookup(options.store, options.queue, options.digest, options.pollMs);
   // A feed is keyed by organization and sync ID, and reads through the same scoped lookup as
   // every route: a stream can never carry another organization's run.
   const hub = new RunFeedHub({
     pollMs: options.pollMs,
     load: (key) => {
       const { organization, syncId } = parseFeedKey(key);
-      return lookup.viewOrUndefined(organization, syncId);
+      return lookup.freshView(organization, syncId);
     },
     onLoadFailed: (key, error) => options.onFeedLoadFailed?.(parseFeedKey(key).syncId, error),
   });

@@ -71,7 +71,7 @@ export function runRoutes(o: RunRoutesOptions): Router {
   router.get('/runs/:syncId', async (req, res) => {
     const { organization } = principalOf(res);
     const syncId = syncIdOf(req.params);
-    res.json({ ...(await o.lookup.view(organization, syncId)), urls: runUrls(syncId) });
+    res.type('application/json').send((await o.lookup.view(organization, syncId)).json);
   });
 
   router.get('/runs/:syncId/partitions', async (req, res) => {
@@ -125,6 +125,7 @@ export function runRoutes(o: RunRoutesOptions): Router {
     }
     await o.lookup.run(principal.organization, syncId);
     const outcome = await o.store.requestCancel(syncId, { requestedAt: new Date(o.now()).toISOString(), requestedBy: `token:${principal.tokenId}` });
+    o.lookup.changed(principal.organization, syncId);
     if (outcome.result === 'not_found') throw new HttpProblem(404, 'Not Found', `no run ${syncId}`);
     if (outcome.result === 'not_running') {
       throw new HttpProblem(409, 'Run is not running', `run ${syncId} is ${outcome.status}; only a running run can be cancelled`, PROBLEM.notRunning, { run_status: outcome.status });
@@ -137,6 +138,7 @@ export function runRoutes(o: RunRoutesOptions): Router {
     const syncId = syncIdOf(req.params);
     await o.lookup.run(principal.organization, syncId);
     const job = await o.launcher.resume(principal.organization, syncId, `token:${principal.tokenId}`);
+    o.lookup.changed(principal.organization, syncId);
     res.status(202).json({ ...jobView(job, null), urls: runUrls(syncId) });
   });
 
