@@ -56,7 +56,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--per-page <n>', 'pull requests per API page (GitHub allows 100)', int('--per-page'))
       .option('--concurrency <n>', 'repositories synced at once', int('--concurrency'))
       .option('--max-concurrent-requests <n>', 'API requests in flight at once (1 = sequential)', int('--max-concurrent-requests'))
-      .option('--resume [sync-id]', 'resume an interrupted demo run (default: the latest)')
+      .option('--resume [sync-id]', 'resume an interrupted or cancelled demo run (default: the latest)')
       .option('--data-dir <dir>', 'where the run store and the demo database go', './data')
       .option('--reports-dir <dir>', 'root of the report folders', './reports'),
   ).action(async (options) => setExitCode(await demoCommand(options)));
@@ -67,7 +67,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .description('run a configured pipeline (dry by default)')
       .requiredOption('-c, --config <file>', 'pipeline config (.toml, .yaml)')
       .option('--execute', 'write to the destination (default: dry run, every record skipped)')
-      .option('--resume <sync-id>', 'continue an interrupted run from its checkpoints')
+      .option('--resume <sync-id>', 'continue an interrupted or cancelled run from its checkpoints')
       .option('--retry-failed <sync-id>', 're-run only the records that failed in that sync'),
   ).action(async (options) => setExitCode(await runCommand(options)));
 

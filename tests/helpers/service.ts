@@ -37,6 +37,8 @@ export interface ServiceSetup {
   concurrency?: number;
   pollMs?: number;
   env?: Record<string, string | undefined>;
+  /** A PostgreSQL run store (for the service and its pipelines) instead of `<dir>/syncscope.db`. */
+  postgres?: { url: string; schema: string };
 }
 
 export interface RunningService {
@@ -54,6 +56,9 @@ export interface RunningService {
 export function writeServiceConfig(setup: ServiceSetup): string {
   const { dir } = setup;
   const storePath = join(dir, 'syncscope.db');
+  const store = setup.postgres
+    ? ['[store]', 'type = "postgres"', `url = "${setup.postgres.url}"`, `schema = "${setup.postgres.schema}"`]
+    : ['[store]', 'type = "sqlite"', `path = "${storePath}"`];
   mkdirSync(join(dir, 'pipelines'), { recursive: true });
   for (const p of setup.pipelines) {
     writeFileSync(join(dir, 'pipelines', `${p.name}.toml`), [
@@ -62,7 +67,7 @@ export function writeServiceConfig(setup: ServiceSetup): string {
       ...(p.tokenEnv ? [`token_env = "${p.tokenEnv}"`] : []),
       '[destination]', 'type = "sqlite"', `path = "${join(dir, `${p.name}.db`)}"`,
       '[options]', `batch_size = ${p.batchSize ?? 5}`, `partition_concurrency = ${p.partitionConcurrency ?? 2}`,
-      '[store]', 'type = "sqlite"', `path = "${storePath}"`,
+      ...store,
       '[reports]', `dir = "${join(dir, 'reports')}"`,
       '',
     ].join('\n'));
@@ -73,7 +78,7 @@ export function writeServiceConfig(setup: ServiceSetup): string {
     '[listen]', 'host = "127.0.0.1"', 'port = 0',
     '[pipelines]', 'dir = "pipelines"',
     '[runs]', `concurrency = ${setup.concurrency ?? 2}`,
-    '[store]', 'type = "sqlite"', `path = "${storePath}"`,
+    ...store,
     '[api]', `poll_ms = ${setup.pollMs ?? 250}`, 'shutdown_timeout_ms = 20000',
     ...setup.tokens.flatMap((t) => ['[[tokens]]', `id = "${t.id}"`, `organization = "${t.organization}"`, `role = "${t.role}"`, `sha256 = "${createHash('sha256').update(t.token).digest('hex')}"`]),
     '',
