@@ -80,7 +80,7 @@ describe('syncscope status', () => {
     expect(down.stderr).toContain(`cannot reach the service at http://127.0.0.1:${closed}: ECONNREFUSED`);
   });
 
-  it('--watch redraws until the run ends and exits with its exit code', async () => {
+  it('--watch redraws until the run ends and exits with its exit code', { timeout: 120_000 }, async () => {
     const demoDir = join(tmp.dir, 'watch');
     const demo = startCli(['demo', '--json', '--repos', '6', '--prs-per-repo', '60', '--per-page', '5', '--latency-ms', '300', '--concurrency', '2', '--data-dir', demoDir, '--reports-dir', join(demoDir, 'reports')]);
     const demoDone = collect(demo);

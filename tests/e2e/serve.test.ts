@@ -32,7 +32,7 @@ describe('syncscope serve runs declared pipelines', () => {
     tmp.cleanup();
   });
 
-  it('runs two declared pipelines at the same time; their sync_* series are in its /metrics', async () => {
+  it('runs two declared pipelines at the same time; their sync_* series are in its /metrics', { timeout: 120_000 }, async () => {
     const service = await startService({ dir: `${tmp.dir}/two`, tokens: [ops], pipelines, concurrency: 2 });
     try {
       const started = await Promise.all(pipelines.map((p) => call(service, ops.token, '/api/v1/runs', { method: 'POST', body: JSON.stringify({ pipeline: p.name, execute: true }) })));
@@ -67,7 +67,7 @@ describe('syncscope serve runs declared pipelines', () => {
     }
   });
 
-  it('shuts down gracefully: the active run ends interrupted, and resumes to the end after a restart', async () => {
+  it('shuts down gracefully: the active run ends interrupted, and resumes to the end after a restart', { timeout: 120_000 }, async () => {
     const dir = `${tmp.dir}/shutdown`;
     const slow = [{ ...pipelines[0]!, perPage: 5, batchSize: 5 }];
     const first = await startService({ dir, tokens: [ops], pipelines: slow });

@@ -61,7 +61,7 @@ describe('runs of another process, through the API', () => {
     tmp.cleanup();
   });
 
-  it('shows progress and the ETA changing while a slowed demo runs in another process', async () => {
+  it('shows progress and the ETA changing while a slowed demo runs in another process', { timeout: 120_000 }, async () => {
     const demo = startCli(demoArgs(tmp.dir, 6, 120));
     const demoDone = collect(demo);
     const syncId = await eventually(async () => {
@@ -98,7 +98,7 @@ describe('runs of another process, through the API', () => {
     expect(events.at(-1)).toEqual({ event: 'end', data: { sync_id: syncId, status: 'succeeded' } });
   });
 
-  it('cancels a run of another process: it ends cancelled, and a resume finishes it under the same sync ID', async () => {
+  it('cancels a run of another process: it ends cancelled, and a resume finishes it under the same sync ID', { timeout: 120_000 }, async () => {
     const demo = startCli(demoArgs(tmp.dir, 6, 100));
     const demoDone = collect(demo);
     const syncId = await eventually(async () => {

@@ -43,7 +43,7 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
     tmp.cleanup();
   });
 
-  it('signs in, starts a dry run from the form and watches its progress bar advance over SSE to the end', async () => {
+  it('signs in, starts a dry run from the form and watches its progress bar advance over SSE to the end', { timeout: 120_000 }, async () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.context.newPage();
