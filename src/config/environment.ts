@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ConfigError } from '../errors/sync-error.js';
 import {
   isLogLevel,
@@ -23,7 +24,26 @@ export interface EnvironmentSettings {
   otlpHeaders: Record<string, string>;
   /** Base URL of Grafana, for trace and log links in reports. */
   grafanaUrl?: string;
+  /** `OTEL_RESOURCE_ATTRIBUTES` (key=value,...), added to the resource of every span and log record. */
+  resourceAttributes: Record<string, string>;
+  /** Where a one-shot CLI run pushes its metrics at exit; undefined = no push. */
+  pushgateway?: PushgatewaySettings;
 }
+
+export interface PushgatewaySettings {
+  /** `SYNCSCOPE_PUSHGATEWAY_URL`: base URL of the Prometheus Pushgateway, e.g. http://localhost:9091. */
+  url: string;
+  /**
+   * `SYNCSCOPE_PUSHGATEWAY_INSTANCE` (default: the host name): the `instance` of the pushed group.
+   * Runs of one pipeline on one instance add up in one group; give concurrent runs of the same
+   * pipeline distinct instances (e.g. worker-1, worker-2).
+   */
+  instance: string;
+  /** `SYNCSCOPE_PUSHGATEWAY_TIMEOUT_MS` (default 2000): bound on each request to the gateway. */
+  timeoutMs: number;
+}
+
+const DEFAULT_PUSH_TIMEOUT_MS = 2000;
 
 type Env = Record<string, string | undefined>;
 
@@ -48,6 +68,41 @@ function parseHeaders(spec: string | undefined): Record<string, string> {
   return headers;
 }
 
+/** `key1=value1,key2=value2`, values percent-encoded (the OTel environment-variable spec). */
+function parseResourceAttributes(spec: string | undefined): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const pair of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new ConfigError(`OTEL_RESOURCE_ATTRIBUTES: "${pair}" is not key=value`);
+    try {
+      attributes[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      throw new ConfigError(`OTEL_RESOURCE_ATTRIBUTES: "${pair}" is not percent-encoded correctly`);
+    }
+  }
+  return attributes;
+}
+
+function readPushgateway(env: Env): PushgatewaySettings | undefined {
+  const url = nonEmpty(env.SYNCSCOPE_PUSHGATEWAY_URL);
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`SYNCSCOPE_PUSHGATEWAY_URL: "${url}" is not a URL (e.g. http://localhost:9091)`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`SYNCSCOPE_PUSHGATEWAY_URL: "${parsed.protocol}" is not http: or https:`);
+  }
+  const timeoutText = nonEmpty(env.SYNCSCOPE_PUSHGATEWAY_TIMEOUT_MS);
+  const timeoutMs = timeoutText === undefined ? DEFAULT_PUSH_TIMEOUT_MS : Number(timeoutText);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
+    throw new ConfigError(`SYNCSCOPE_PUSHGATEWAY_TIMEOUT_MS must be an integer from 1 to 60000 (milliseconds), not "${timeoutText}"`);
+  }
+  return { url, instance: nonEmpty(env.SYNCSCOPE_PUSHGATEWAY_INSTANCE) ?? hostname(), timeoutMs };
+}
+
 export function readEnvironment(env: Env = process.env, overrides: { logLevel?: string } = {}): EnvironmentSettings {
   const level = overrides.logLevel ?? nonEmpty(env.SYNCSCOPE_LOG_LEVEL) ?? 'info';
   if (!isLogLevel(level)) {
@@ -59,8 +114,10 @@ export function readEnvironment(env: Env = process.env, overrides: { logLevel?: 
   } catch (error) {
     throw new ConfigError(`SYNCSCOPE_LOG_LEVELS: ${(error as Error).message}`);
   }
+  const resourceAttributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
   return {
-    serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? 'syncscope',
+    // OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES (the OTel spec's order).
+    serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? nonEmpty(resourceAttributes['service.name']) ?? 'syncscope',
     telemetryEnabled: nonEmpty(env.SYNCSCOPE_TELEMETRY) !== 'off',
     logLevel: level,
     componentLevels,
@@ -68,6 +125,8 @@ export function readEnvironment(env: Env = process.env, overrides: { logLevel?: 
     otlpLogsUrl: signalUrl(env, 'logs'),
     otlpHeaders: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     grafanaUrl: nonEmpty(env.SYNCSCOPE_GRAFANA_URL),
+    resourceAttributes,
+    pushgateway: readPushgateway(env),
   };
 }
 

@@ -15,6 +15,10 @@ const githubSource = z
     include_reviews: z.boolean().default(false).describe('Also read the reviews of every pull request (one call each).'),
     per_page: z.number().int().min(1).max(100).default(100).describe('Page size of list calls; GitHub allows at most 100.'),
     limit_repos: z.number().int().positive().optional().describe('Sync at most this many repositories.'),
+    mode: z
+      .enum(['rest', 'graphql'])
+      .default('rest')
+      .describe('API to read with: "graphql" fetches pull requests with their reviews in one query (points budget), "rest" one call per page and per pull request\'s reviews.'),
   })
   .strict()
   .refine((s) => s.org !== undefined || s.repos.length > 0, { message: 'set `org` or `repos`', path: ['org'] });

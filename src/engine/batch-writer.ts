@@ -87,7 +87,7 @@ export class BatchWriter {
       this.report(batchId, partition, states, outcome, attempt, durationMs, batchError);
       span.setAttribute(ATTR.recordsSynced, outcome.synced);
       span.setAttribute(ATTR.recordsFailed, outcome.failed);
-      if (outcome.failed > 0) span.setAttribute(ATTR.errorType, allFailures[0]?.category ?? 'INTERNAL');
+      if (outcome.failed > 0) t.setErrorCategory(span, allFailures[0]?.category ?? 'INTERNAL');
       return outcome;
     });
   }
@@ -100,7 +100,14 @@ export class BatchWriter {
     for (let attempt = 1; ; attempt++) {
       const started = this.clock.now();
       try {
-        const result = await t.inSpan(SPAN.dbWrite, { [ATTR.dbSystem]: this.destination.name, [ATTR.attempt]: attempt }, () =>
+        const dbAttributes = {
+          [ATTR.dbSystem]: this.destination.name,
+          [ATTR.dbOperation]: 'upsert',
+          [ATTR.dbEntity]: records[0]?.entity ?? 'unknown',
+          [ATTR.dbBatchSize]: records.length,
+          [ATTR.attempt]: attempt,
+        };
+        const result = await t.inSpan(SPAN.dbWrite, dbAttributes, () =>
           this.destination.writeBatch(partition, records),
         );
         const durationMs = this.clock.now() - started;

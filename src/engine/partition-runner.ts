@@ -93,7 +93,7 @@ export async function runPartition(
       report(t, partition, row);
       span.setAttribute(ATTR.recordsSynced, row.records.synced);
       span.setAttribute(ATTR.recordsFailed, row.records.failed);
-      if (row.status === 'failed' && row.errorCategory) span.setAttribute(ATTR.errorType, row.errorCategory);
+      if (row.status === 'failed' && row.errorCategory) t.setErrorCategory(span, row.errorCategory);
       span.end();
       return row;
     }),

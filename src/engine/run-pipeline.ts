@@ -1,4 +1,4 @@
-import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import { context, SpanKind, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { InterruptedError, toSyncError, type SyncError } from '../errors/sync-error.js';
 import { CancelWatch } from './cancel-watch.js';
 import type { Clock } from '../ports/clock.js';
@@ -57,7 +57,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
 
   return t.tracer.startActiveSpan(
     SPAN.pipeline,
-    { attributes: t.baseAttributes({ [ATTR.attempt]: attempt }) },
+    // SERVER: the sync is the work this service was asked to do (by the CLI, the API, a schedule);
+    // a service graph draws its caller → syncscope → the APIs it calls (peer.service).
+    { kind: SpanKind.SERVER, attributes: t.baseAttributes({ [ATTR.attempt]: attempt }) },
     parent,
     async (root) => {
       const { traceId, spanId } = root.spanContext();

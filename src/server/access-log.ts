@@ -31,7 +31,7 @@ export function accessLog(events: ServerEvents): RequestHandler {
         request_id: requestId,
         method: req.method,
         route,
-        status: res.statusCode,
+        status_code: res.statusCode,
         duration_ms: Math.round((performance.now() - started) * 10) / 10,
         organization: principal?.organization ?? null,
         token_id: principal?.tokenId ?? null,

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { Registry } from 'prom-client';
 import type { SyncMetrics } from '../telemetry/metrics.js';
+import { scrapeMetrics } from '../telemetry/metrics-render.js';
 import type { ServerEvents } from '../telemetry/server-events.js';
 import { accessLog } from './access-log.js';
 import { notFound, problemHandler } from './api/problem.js';
@@ -35,16 +35,8 @@ export function createApp(options: AppOptions): SyncscopeApp {
   if (options.events) app.use(accessLog(options.events));
 
   app.get('/metrics', async (req, res) => {
-    const registry = options.metrics.registry;
-    const wantsOpenMetrics = (req.get('accept') ?? '').includes('application/openmetrics-text');
-    const contentType = wantsOpenMetrics && options.metrics.exemplars ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
-    const previous = registry.contentType;
-    registry.setContentType(contentType);
-    try {
-      res.type(contentType).send(await registry.metrics());
-    } finally {
-      registry.setContentType(previous);
-    }
+    const { contentType, body } = await scrapeMetrics(options.metrics, req.get('accept'));
+    res.type(contentType).send(body);
   });
 
   app.get('/healthz', (_req, res) => {

@@ -53,7 +53,7 @@ export const EVENTS = {
   serverRequest: {
     name: 'sync.server.request',
     level: 'info',
-    when: 'the service answered an HTTP request (access log): request_id, method, route, status, duration_ms, organization, token_id — never the token',
+    when: 'the service answered an HTTP request (access log): request_id, method, route, status_code, duration_ms, organization, token_id — never the token',
   },
   serverError: {
     name: 'sync.server.error',
@@ -65,6 +65,11 @@ export const EVENTS = {
     name: 'sync.server.stopping',
     level: 'warn',
     when: '`serve` got SIGINT/SIGTERM: no new runs; active runs finish their batches and end interrupted (resumable)',
+  },
+  metricsPushFailed: {
+    name: 'sync.metrics.push_failed',
+    level: 'warn',
+    when: 'the run\'s metrics could not be pushed to the Pushgateway at exit (counted as sync_telemetry_export_failures_total{signal="metrics"}); the sync itself is unaffected',
   },
   telemetryFlushFailed: {
     name: 'sync.telemetry.flush_failed',

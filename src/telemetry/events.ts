@@ -3,6 +3,7 @@ import type winston from 'winston';
 import type { PartitionKind } from '../ports/records.js';
 import { EVENTS, type CatalogEntry } from './event-catalog.js';
 import { componentOfEvent, type LogLevelPolicy } from './log-levels.js';
+import { EVENT_NAME_KEY } from './logger.js';
 import type { Redactor } from './redaction.js';
 
 export type EventFields = Record<string, string | number | boolean | null | undefined>;
@@ -72,6 +73,7 @@ export class RunEvents {
   reportWritten(f: EventFields) { this.emit(EVENTS.reportWritten, f); }
   reportFailed(f: EventFields) { this.emit(EVENTS.reportFailed, f); }
   auditWriteFailed(f: EventFields) { this.emit(EVENTS.auditWriteFailed, f); }
+  metricsPushFailed(f: EventFields) { this.emit(EVENTS.metricsPushFailed, f); }
 
   private emit(entry: CatalogEntry, fields: EventFields): void {
     if (!this.policy.enabled(componentOfEvent(entry.name), entry.level)) return;
@@ -84,6 +86,9 @@ export class RunEvents {
         level: entry.level,
         message: entry.name,
         event: entry.name,
+        // The OTLP transport turns this key into the log record's EventName (the semconv field for
+        // an event's name); `event` stays as an attribute for Loki queries and older collectors.
+        [EVENT_NAME_KEY]: entry.name,
         sync_id: this.context.syncId,
         pipeline: this.context.pipeline,
         trace_id: active?.traceId ?? traceId ?? '',

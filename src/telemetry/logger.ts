@@ -16,7 +16,12 @@ export interface LoggerOptions {
 
 /** Keys written first, in this order, so a JSON line reads the same way every time. */
 const LEADING_KEYS = ['timestamp', 'level', 'event', 'service', 'sync_id', 'pipeline', 'trace_id', 'span_id'];
-const HIDDEN_KEYS = new Set(['message', 'splat']);
+/**
+ * The key `@opentelemetry/winston-transport` maps to a log record's EventName (semconv
+ * `otel.event.name`); stderr lines carry the same name as `event`.
+ */
+export const EVENT_NAME_KEY = 'otel.event.name';
+const HIDDEN_KEYS = new Set(['message', 'splat', EVENT_NAME_KEY]);
 
 function orderedFields(info: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

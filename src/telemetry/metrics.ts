@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, type LabelValues, type RegistryContentType } from 'prom-client';
 import type { ErrorCategory } from '../errors/sync-error.js';
+import { initialiseProcessSeries } from './metric-series.js';
+import { prepareRendering } from './metrics-render.js';
 
 /**
  * Every Prometheus metric Syncscope exports. Labels are bounded on purpose: never a sync ID, a
@@ -48,7 +50,7 @@ export function createSyncMetrics(options: { exemplars?: boolean } = {}): SyncMe
   const enableExemplars = options.exemplars ?? true;
   if (enableExemplars) registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const registers = [registry];
-  return {
+  const metrics: SyncMetrics = {
     registry,
     exemplars: enableExemplars,
     runs: new Counter({
@@ -165,25 +167,14 @@ export function createSyncMetrics(options: { exemplars?: boolean } = {}): SyncMe
     }),
     telemetryExportFailures: new Counter({
       name: 'sync_telemetry_export_failures_total',
-      help: 'Telemetry batches (spans, logs) that could not be exported and were dropped.',
+      help: 'Telemetry that could not be delivered: span and log batches dropped, metrics pushes to the Pushgateway that failed.',
       labelNames: ['signal'],
       registers,
     }),
   };
-}
-
-/**
- * The registry rendered in the Prometheus text format (no exemplars), the form `promtool check
- * metrics` and `--metrics-file` use.
- */
-export async function renderPrometheusText(metrics: SyncMetrics): Promise<string> {
-  const contentType = metrics.registry.contentType;
-  metrics.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
-  try {
-    return await metrics.registry.metrics();
-  } finally {
-    metrics.registry.setContentType(contentType);
-  }
+  initialiseProcessSeries(metrics);
+  prepareRendering(registry);
+  return metrics;
 }
 
 /**

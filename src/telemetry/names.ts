@@ -27,7 +27,14 @@ export const ATTR = {
   connector: 'sync.connector',
   dbEntity: 'db.collection.name',
   dbSystem: 'db.system.name',
+  dbOperation: 'db.operation.name',
+  dbBatchSize: 'db.operation.batch.size',
+  /** Semconv's low-cardinality error identifier: an HTTP status code on client spans, else the category. */
   errorType: 'error.type',
+  /** Our error category (docs: error categories), on every failed span. */
+  errorCategory: 'sync.error.category',
+  /** The remote service a CLIENT span calls (github, monday): a node of the service graph. */
+  peerService: 'peer.service',
   httpMethod: 'http.request.method',
   httpStatus: 'http.response.status_code',
   httpResendCount: 'http.request.resend_count',

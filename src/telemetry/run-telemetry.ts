@@ -4,6 +4,7 @@ import type { AuditSink } from '../ports/audit-sink.js';
 import type { WaitNotice } from '../ports/request-scheduler.js';
 import type { RunEvents } from './events.js';
 import type { SyncMetrics } from './metrics.js';
+import { initialisePipelineSeries } from './metric-series.js';
 import { ATTR } from './names.js';
 import type { Redactor } from './redaction.js';
 
@@ -59,6 +60,7 @@ export class RunTelemetry {
     this.events = parts.events;
     this.redactor = parts.redactor;
     this.audit = parts.audit;
+    initialisePipelineSeries(this.metrics, this.pipeline);
   }
 
   /** Attributes every span of the run carries. */
@@ -103,14 +105,42 @@ export class RunTelemetry {
     }
   }
 
-  /** Marks a span failed with `error.type` = category; the status message is redacted. */
+  /**
+   * Marks a span failed by a thrown error: status ERROR with the redacted message, an `exception`
+   * event (type, redacted message and stack), `error.type` and `sync.error.category` = category.
+   */
   markSpanError(span: Span, error: unknown): void {
     const category =
       error !== null && typeof error === 'object' && 'category' in error && typeof error.category === 'string'
         ? (error.category as ErrorCategory)
         : 'INTERNAL';
-    span.setAttribute(ATTR.errorType, category);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: this.redactor.text(error instanceof Error ? error.message : String(error)) });
+    const message = this.redactor.text(error instanceof Error ? error.message : String(error));
+    this.setErrorCategory(span, category);
+    span.recordException({
+      name: error instanceof Error ? error.name : 'Error',
+      message,
+      ...(error instanceof Error && error.stack ? { stack: this.redactor.text(error.stack) } : {}),
+    });
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+  }
+
+  /** `error.type` and `sync.error.category` of a span whose work failed (records, a partition). */
+  setErrorCategory(span: Span, category: ErrorCategory): void {
+    span.setAttributes({ [ATTR.errorType]: category, [ATTR.errorCategory]: category });
+  }
+
+  /**
+   * Marks an API call attempt failed, per the HTTP semantic conventions: `error.type` is the
+   * response's status code when there was an error status (4xx and 5xx are errors on a client
+   * span), else the category (no response: timeout, network error; or an error inside a 2xx body),
+   * which `sync.error.category` always carries.
+   */
+  markClientSpanError(span: Span, status: number | undefined, category: ErrorCategory, message: string): void {
+    span.setAttributes({
+      [ATTR.errorType]: status !== undefined && status >= 400 ? String(status) : category,
+      [ATTR.errorCategory]: category,
+    });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: this.redactor.text(message) });
   }
 
   activeTraceIds(): { traceId: string; spanId: string } {

@@ -2,6 +2,7 @@ import type winston from 'winston';
 import { EVENTS, type CatalogEntry } from './event-catalog.js';
 import type { EventFields } from './events.js';
 import { componentOfEvent, type LogLevelPolicy } from './log-levels.js';
+import { EVENT_NAME_KEY } from './logger.js';
 
 /**
  * The catalog events of the service process itself (not of one run): the access log and the
@@ -21,6 +22,6 @@ export class ServerEvents {
 
   private emit(entry: CatalogEntry, fields: EventFields): void {
     if (!this.policy.enabled(componentOfEvent(entry.name), entry.level)) return;
-    this.logger.log({ sync_id: null, pipeline: null, ...fields, level: entry.level, message: entry.name, event: entry.name });
+    this.logger.log({ sync_id: null, pipeline: null, ...fields, level: entry.level, message: entry.name, event: entry.name, [EVENT_NAME_KEY]: entry.name });
   }
 }

@@ -1,7 +1,7 @@
 import { diag, DiagLogLevel, trace, type Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, detectResources, hostDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
@@ -12,6 +12,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { randomUUID } from 'node:crypto';
 import { EXPORT_TIMEOUT_MS, exportGuard } from './export-guard.js';
 
 export const TRACER_NAME = 'syncscope';
@@ -19,6 +20,8 @@ export const TRACER_NAME = 'syncscope';
 export interface TracingOptions {
   serviceName: string;
   serviceVersion: string;
+  /** `OTEL_RESOURCE_ATTRIBUTES`, parsed: added to the resource (e.g. deployment.environment). */
+  resourceAttributes?: Record<string, string>;
   /** Full OTLP/HTTP traces URL (`.../v1/traces`); undefined = record spans, export nothing. */
   tracesUrl?: string;
   /** Extra OTLP headers (e.g. a collector API key); never logged. */
@@ -87,6 +90,25 @@ function spanProcessorsFor(options: TracingOptions): SpanProcessor[] {
 }
 
 /**
+ * The resource of every span and log record: the SDK's defaults (`telemetry.sdk.*`), a
+ * `service.instance.id` per process, the host, a few process facts, `OTEL_RESOURCE_ATTRIBUTES`,
+ * then the service name and version (already resolved from OTEL_SERVICE_NAME). Later parts win.
+ * No process detector: `process.command_args` would carry a `--store postgres://user:pass@…`.
+ */
+export function resourceFor(options: Pick<TracingOptions, 'serviceName' | 'serviceVersion' | 'resourceAttributes'>): Resource {
+  return defaultResource()
+    .merge(resourceFromAttributes({
+      'service.instance.id': randomUUID(),
+      'process.pid': process.pid,
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': process.versions.node,
+    }))
+    .merge(detectResources({ detectors: [hostDetector] }))
+    .merge(resourceFromAttributes(options.resourceAttributes ?? {}))
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: options.serviceVersion }));
+}
+
+/**
  * Starts the OpenTelemetry SDK for this process. Metrics stay with prom-client, so the SDK gets no
  * metric readers (otherwise it would build an OTLP metrics exporter from the environment).
  */
@@ -95,10 +117,8 @@ export function startTracing(options: TracingOptions): TracingHandle {
   // in the middle of JSON log lines; failures are counted through onExportFailure instead.
   diag.setLogger({ error() {}, warn() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.NONE);
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName,
-      [ATTR_SERVICE_VERSION]: options.serviceVersion,
-    }),
+    resource: resourceFor(options),
+    // Detection is done above, without the process detector and without reading the environment here.
     autoDetectResources: false,
     spanProcessors: spanProcessorsFor(options),
     logRecordProcessors: options.logRecordProcessors ?? [],

@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline-schema.js';
 import { githubPolicy } from '../connectors/github/github-policy.js';
+import { GithubGraphqlSource } from '../connectors/github/github-graphql-source.js';
 import { GithubSource } from '../connectors/github/github-source.js';
 import { createInstrumentedFetch } from '../connectors/http/instrumented-fetch.js';
 import { SqliteDestination } from '../connectors/sqlite/sqlite-destination.js';
@@ -8,10 +9,12 @@ import type { PipelineConnectors, PipelineContext } from './pipeline-connectors.
 
 /**
  * The GitHub → SQLite pipeline's adapters: octokit over the instrumented fetch (spans, budget,
- * retries, audit), and the SQLite destination when the run executes.
+ * retries, audit) in REST or GraphQL mode (`source.mode`), and the SQLite destination when the
+ * run executes.
  */
 export function githubConnectors(config: PipelineConfig, ctx: PipelineContext): PipelineConnectors {
-  const source = new GithubSource({
+  const Source = config.source.mode === 'graphql' ? GithubGraphqlSource : GithubSource;
+  const source = new Source({
     baseUrl: config.source.base_url,
     token: ctx.token,
     org: config.source.org,
@@ -36,7 +39,7 @@ export function githubConnectors(config: PipelineConfig, ctx: PipelineContext): 
     source,
     destination: ctx.execute ? new SqliteDestination({ path: config.destination.path }) : undefined,
     recordedOptions: {
-      source: { type: config.source.type, base_url: ctx.redactor.url(config.source.base_url), org: config.source.org ?? null },
+      source: { type: config.source.type, mode: config.source.mode, base_url: ctx.redactor.url(config.source.base_url), org: config.source.org ?? null },
       destination: config.destination,
     },
   };

@@ -9,7 +9,8 @@ import { LogLevelPolicy } from '../telemetry/log-levels.js';
 import { closeLogger, createLogger, type LogFormat } from '../telemetry/logger.js';
 import { createLogShipping } from '../telemetry/log-shipping.js';
 import { createSyncMetrics, type SyncMetrics } from '../telemetry/metrics.js';
-import type { Redactor } from '../telemetry/redaction.js';
+import { pushMetrics } from '../telemetry/pushgateway.js';
+import { Redactor } from '../telemetry/redaction.js';
 import { ServerEvents } from '../telemetry/server-events.js';
 import { disabledTracing, startTracing, type TracingHandle } from '../telemetry/tracing.js';
 
@@ -54,6 +55,7 @@ export class Runtime {
     this.tracing = env.telemetryEnabled ? startTracing({
       serviceName: env.serviceName,
       serviceVersion: VERSION,
+      resourceAttributes: env.resourceAttributes,
       tracesUrl: env.otlpTracesUrl,
       headers: env.otlpHeaders,
       spanProcessors: options.spanProcessors,
@@ -89,6 +91,30 @@ export class Runtime {
 
   eventsFor(syncId: string, pipeline: string, redactor: Redactor): RunEvents {
     return new RunEvents(this.logger, this.policy, { syncId, pipeline }, redactor);
+  }
+
+  /**
+   * A one-shot run's metrics path: pushes the registry to the Pushgateway, grouped by pipeline and
+   * instance, when one is configured. A failed push is counted and logged, never thrown: the sync
+   * it reports on is done either way.
+   */
+  async pushMetrics(pipeline: string): Promise<void> {
+    const { env } = this.options;
+    const gateway = env.pushgateway;
+    if (!gateway) return;
+    const grouping = { pipeline, instance: gateway.instance };
+    const outcome = await pushMetrics(this.metrics, { url: gateway.url, job: env.serviceName, grouping, timeoutMs: gateway.timeoutMs });
+    if (outcome.ok) return;
+    this.metrics.telemetryExportFailures.inc({ signal: 'metrics' });
+    const redactor = new Redactor();
+    const run = this.lastRun;
+    const events = run ? this.eventsFor(run.syncId, run.pipeline, redactor).withTraceId(run.traceId) : this.eventsFor('', pipeline, redactor);
+    events.metricsPushFailed({
+      gateway: redactor.url(gateway.url),
+      instance: gateway.instance,
+      timeout_ms: gateway.timeoutMs,
+      error_message: redactor.text(outcome.error),
+    });
   }
 
   /** Flushes spans and logs. Never throws: a dead backend is returned as `telemetryError`. */

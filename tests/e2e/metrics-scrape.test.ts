@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +10,11 @@ import { openRunStore } from '../../src/store/open-run-store.js';
 import { Runtime } from '../../src/wiring/runtime.js';
 import { runSync } from '../../src/wiring/run-sync.js';
 import { PassThrough } from 'node:stream';
-import { collectStackExpressions, exposedSeriesNames, metricNamesIn } from '../stack/promql-metrics.js';
+import { collectStackExpressions, exposedSeriesNames, syncscopeMetricNamesIn } from '../stack/promql-metrics.js';
 import { tempDir } from '../helpers/cli.js';
+
+// In CI promtool must be there (.ci/run installs it): only a developer machine may skip.
+const promtool = spawnSync('promtool', ['--version']).status === 0 || Boolean(process.env.CI);
 
 /** Every metric a dashboard panel or alert uses must be one the app exports after a real run. */
 describe('/metrics after a real run', () => {
@@ -53,7 +57,7 @@ describe('/metrics after a real run', () => {
     const exported = exposedSeriesNames(families);
     const expressions = collectStackExpressions();
     expect(expressions.length).toBeGreaterThan(20);
-    const missing = expressions.flatMap(({ source, expr }) => metricNamesIn(expr).filter((n) => !exported.has(n)).map((n) => `${n} (${source})`));
+    const missing = expressions.flatMap(({ source, expr }) => syncscopeMetricNamesIn(expr).filter((n) => !exported.has(n)).map((n) => `${n} (${source})`));
     expect(missing).toEqual([]);
     // The run really moved these: samples, not just declarations.
     expect(text).toMatch(/^sync_records_total\{pipeline="scrape-test",status="synced"\} 90$/m);
@@ -69,6 +73,21 @@ describe('/metrics after a real run', () => {
     expect(text.trimEnd().endsWith('# EOF')).toBe(true);
     const plain = await (await fetch(`${base}/metrics`)).text();
     expect(plain).not.toContain('trace_id=');
+  });
+
+  it.skipIf(!promtool)('serves the same text, which promtool accepts, before and after an OpenMetrics scrape', async () => {
+    const before = await (await fetch(`${base}/metrics`)).text();
+    const open = await fetch(`${base}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
+    expect(open.headers.get('content-type')).toContain('application/openmetrics-text');
+    await open.text();
+    const response = await fetch(`${base}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const after = await response.text();
+    const typeLines = (text: string) => text.split('\n').filter((line) => line.startsWith('# TYPE '));
+    expect(typeLines(after)).toEqual(typeLines(before));
+    expect(after).toMatch(/^sync_runs_total\{pipeline="scrape-test",status="succeeded"\} 1$/m);
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: after, encoding: 'utf8' });
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
   });
 
   it('answers health and readiness', async () => {

@@ -10,12 +10,20 @@ export interface OtlpSpan {
   kind: number;
   attributes: Array<{ key: string; value: Record<string, unknown> }>;
   status?: { code?: number; message?: string };
+  events?: Array<{ name: string; attributes: Array<{ key: string; value: Record<string, unknown> }> }>;
+}
+
+/** The resource of a batch of spans or log records. */
+export interface OtlpResource {
+  attributes: Array<{ key: string; value: Record<string, unknown> }>;
 }
 
 export interface OtlpLogRecord {
   traceId?: string;
   spanId?: string;
   body?: { stringValue?: string };
+  /** The LogRecord's EventName field (OTLP 1.5+). */
+  eventName?: string;
   attributes: Array<{ key: string; value: Record<string, unknown> }>;
 }
 
@@ -32,6 +40,8 @@ export function attr(item: { attributes: OtlpSpan['attributes'] }, key: string):
 export class OtlpReceiver {
   readonly spans: OtlpSpan[] = [];
   readonly logs: OtlpLogRecord[] = [];
+  /** One entry per exported batch, spans and logs alike. */
+  readonly resources: OtlpResource[] = [];
   readonly rawBodies: string[] = [];
   private server: Server | undefined;
 
@@ -61,13 +71,15 @@ export class OtlpReceiver {
   }
 
   private collectSpans(body: Record<string, unknown>): void {
-    for (const rs of (body.resourceSpans as Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }>) ?? []) {
+    for (const rs of (body.resourceSpans as Array<{ resource?: OtlpResource; scopeSpans: Array<{ spans: OtlpSpan[] }> }>) ?? []) {
+      if (rs.resource) this.resources.push(rs.resource);
       for (const ss of rs.scopeSpans ?? []) this.spans.push(...(ss.spans ?? []));
     }
   }
 
   private collectLogs(body: Record<string, unknown>): void {
-    for (const rl of (body.resourceLogs as Array<{ scopeLogs: Array<{ logRecords: OtlpLogRecord[] }> }>) ?? []) {
+    for (const rl of (body.resourceLogs as Array<{ resource?: OtlpResource; scopeLogs: Array<{ logRecords: OtlpLogRecord[] }> }>) ?? []) {
+      if (rl.resource) this.resources.push(rl.resource);
       for (const sl of rl.scopeLogs ?? []) this.logs.push(...(sl.logRecords ?? []));
     }
   }

@@ -159,9 +159,9 @@ describe('status API access', () => {
   it('writes an access-log event per request with the request ID and the organization, never the token', async () => {
     await call(service, acmeRead.token, `/api/v1/runs/${syncId}`, { headers: { 'x-request-id': 'log-check-1' } });
     const line = await eventually(async () => jsonLines(service.stderr()).find((l) => l['event'] === 'sync.server.request' && l['request_id'] === 'log-check-1'));
-    expect(line).toMatchObject({ method: 'GET', route: '/api/v1/runs/:syncId', status: 200, organization: 'acme', token_id: 'acme-read', sync_id: syncId });
+    expect(line).toMatchObject({ method: 'GET', route: '/api/v1/runs/:syncId', status_code: 200, organization: 'acme', token_id: 'acme-read', sync_id: syncId });
     for (const t of [acmeRead, acmeOps, globexOps]) expect(service.stderr()).not.toContain(t.token);
-    const unauthenticated = jsonLines(service.stderr()).find((l) => l['event'] === 'sync.server.request' && l['status'] === 401);
+    const unauthenticated = jsonLines(service.stderr()).find((l) => l['event'] === 'sync.server.request' && l['status_code'] === 401);
     expect(unauthenticated).toMatchObject({ organization: null, token_id: null });
   });
 });

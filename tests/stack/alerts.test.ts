@@ -19,7 +19,31 @@ const REQUIRED_ALERTS = [
   'SyncRunFailed',
   'SyncStalled',
   'ApiErrorRatioHigh',
+  'SyncscopeDown',
+  'MetricsTargetDown',
+  'TelemetryExportFailing',
+  'OtelCollectorDroppingTelemetry',
 ];
+
+/**
+ * What each alert asks of the on-call engineer (critical: act now, paged; warning: act today;
+ * info: nothing expected). A rate-limit alert is never critical: runs wait for the reset by
+ * themselves, and SyncStalled leaves such waits out.
+ */
+const SEVERITY_OF: Record<string, string> = {
+  RateLimitBudgetLow: 'info',
+  RateLimitBudgetPredictedExhaustion: 'warning',
+  RateLimitBudgetExhausted: 'warning',
+  SecondaryRateLimitRisk: 'warning',
+  BatchSuccessRateLow: 'warning',
+  SyncRunFailed: 'critical',
+  SyncStalled: 'critical',
+  ApiErrorRatioHigh: 'warning',
+  SyncscopeDown: 'critical',
+  MetricsTargetDown: 'warning',
+  TelemetryExportFailing: 'warning',
+  OtelCollectorDroppingTelemetry: 'warning',
+};
 
 const SEVERITIES = ['info', 'warning', 'critical'];
 
@@ -43,9 +67,18 @@ describe('alert rules', () => {
 
   it.each(alerts.map((rule) => [rule.alert, rule] as const))('%s has severity, summary, description, runbook_url', (name, rule) => {
     expect(SEVERITIES).toContain(rule.labels?.severity);
+    expect(rule.labels?.severity).toBe(SEVERITY_OF[name]);
     expect(rule.annotations?.summary?.trim()).toBeTruthy();
     expect(rule.annotations?.description?.trim()).toBeTruthy();
-    expect(rule.annotations?.runbook_url).toBe(`README.md#runbook-${name.toLowerCase()}`);
+    expect(rule.annotations?.runbook_url).toBe(`{{ $externalLabels.runbook_base_url }}#runbook-${name.toLowerCase()}`);
+  });
+
+  it('build absolute runbook URLs on a base set once in prometheus.yml and documented', () => {
+    const config = readYaml<{ global: { external_labels: Record<string, string> } }>(STACK_PATHS.prometheusConfig);
+    const base = config.global.external_labels.runbook_base_url ?? '';
+    expect(base).toMatch(/^https:\/\/[^\s#]+\/README\.md$/);
+    expect(readText(STACK_PATHS.observabilityDoc)).toContain('runbook_base_url');
+    expect(readText(STACK_PATHS.readme)).toContain('runbook_base_url');
   });
 
   it('have a runbook section per alert in the README, whose anchor is the runbook_url', () => {

@@ -148,7 +148,7 @@ function hostOf(address: string): string {
 describe('docker-compose.yml', () => {
   it('has the app, its stores and the observability services', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['app', 'postgres', 'redis', 'otel-collector', 'tempo', 'loki', 'prometheus', 'grafana']),
+      expect.arrayContaining(['app', 'postgres', 'redis', 'otel-collector', 'tempo', 'loki', 'prometheus', 'pushgateway', 'alertmanager', 'alert-log', 'grafana']),
     );
   });
 
@@ -199,6 +199,23 @@ describe('docker-compose.yml', () => {
     expect(publishedContainerPorts(service('otel-collector'))).toEqual(expect.arrayContaining([4317, 4318]));
     expect(publishedContainerPorts(service('tempo'))).toContain(3200);
     expect(publishedContainerPorts(service('loki'))).toContain(3100);
+    expect(publishedContainerPorts(service('pushgateway'))).toContain(9091);
+    expect(publishedContainerPorts(service('alertmanager'))).toContain(9093);
+  });
+
+  it('gives CLI runs in the app container the Pushgateway to push to', () => {
+    const env = service('app').environment as Record<string, string>;
+    expect(env.SYNCSCOPE_PUSHGATEWAY_URL).toBe('http://pushgateway:9091');
+  });
+
+  it('runs the alert-log receiver on the port Alertmanager sends to', () => {
+    const log = service('alert-log');
+    const am = readYaml<{ receivers: { name: string; webhook_configs?: { url: string }[] }[] }>('otel/alertmanager/alertmanager.yml');
+    const urls = am.receivers.flatMap((r) => r.webhook_configs?.map((w) => new URL(w.url)) ?? []);
+    expect(urls.map((u) => u.hostname)).toContain('alert-log');
+    const port = (log.environment as Record<string, string>).PORT;
+    for (const url of urls.filter((u) => u.hostname === 'alert-log')) expect(url.port).toBe(port);
+    expect(words(log.command)).toEqual(['node', '/alert-log/alert-log.mjs']);
   });
 
   it('runs the app as `serve --port 9464` on all interfaces, exporting OTLP to the collector', () => {
@@ -295,6 +312,21 @@ describe('OpenTelemetry Collector config', () => {
 
 describe('addresses between services', () => {
   const serviceNames = new Set(Object.keys(compose.services));
+  const prometheus = readYaml<{
+    alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+    scrape_configs: { job_name: string; honor_labels?: boolean; static_configs?: { targets: string[] }[] }[];
+  }>(STACK_PATHS.prometheusConfig);
+
+  it('Prometheus sends alerts to the compose Alertmanager', () => {
+    const targets = prometheus.alerting?.alertmanagers.flatMap((am) => am.static_configs.flatMap((sc) => sc.targets)) ?? [];
+    expect(targets).toEqual(['alertmanager:9093']);
+  });
+
+  it('Prometheus scrapes the Pushgateway with honor_labels (keeps each push\'s job, instance and pipeline)', () => {
+    const job = prometheus.scrape_configs.find((j) => j.job_name === 'pushgateway');
+    expect(job?.honor_labels).toBe(true);
+    expect(job?.static_configs?.flatMap((sc) => sc.targets)).toEqual(['pushgateway:9091']);
+  });
 
   it('Prometheus scrapes compose services (or itself)', () => {
     const config = readYaml<{ scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] }>(

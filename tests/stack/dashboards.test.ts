@@ -11,6 +11,7 @@ import {
   grafanaToPromQL,
   metricNamesIn,
   promqlSyntaxErrors,
+  syncscopeMetricNamesIn,
 } from './promql-metrics.js';
 import { PROMTOOL_MISSING, promtoolAvailable, runPromtool } from './promtool.js';
 import {
@@ -109,18 +110,34 @@ describe('dashboards', () => {
     expect(problems).toEqual([]);
   });
 
-  it('query Loki for the syncscope service and single-sync panels filter by $sync_id', () => {
+  it('query Loki for the service the $service variable names (OTEL_SERVICE_NAME), and single-sync panels filter by $sync_id', () => {
     for (const { file, dashboard } of dashboards) {
+      const lokiTargets = allPanels(dashboard).flatMap((panel) => panel.targets ?? []).filter((t) => t.datasource?.type === 'loki');
+      if (lokiTargets.length > 0) {
+        const service = dashboard.templating?.list.find((v) => v.name === 'service');
+        expect(service, `${file} has a service variable`).toMatchObject({ type: 'query', datasource: { type: 'loki', uid: 'loki' } });
+        expect(service?.query).toMatchObject({ label: 'service_name', type: 1 });
+      }
       for (const panel of allPanels(dashboard)) {
         for (const target of panel.targets ?? []) {
           const type = target.datasource?.type;
           const where = `${file} panel "${panel.title ?? ''}"`;
-          if (type === 'loki') expect(target.expr, where).toContain('{service_name="syncscope"}');
+          if (type === 'loki') expect(target.expr, where).toContain('{service_name="$service"}');
+          expect(JSON.stringify(target), where).not.toContain('service_name=\\"syncscope\\"');
           if (file.endsWith('single-sync.json') && type === 'loki') expect(target.expr, where).toContain('sync_id="$sync_id"');
           if (file.endsWith('single-sync.json') && type === 'tempo') expect(target.query, where).toContain('span.sync.id = "$sync_id"');
         }
       }
     }
+  });
+});
+
+describe('dashboard variables', () => {
+  it('list every pipeline that ran, including one that failed before its first record', () => {
+    const overview = dashboards.find((d) => d.file.endsWith('sync-overview.json'))?.dashboard;
+    const pipeline = overview?.templating?.list.find((v) => v.name === 'pipeline');
+    // sync_runs_total of every final status is created at 0 when a run starts.
+    expect(pipeline?.query).toMatchObject({ query: 'label_values(sync_runs_total, pipeline)' });
   });
 });
 
@@ -143,7 +160,7 @@ describe('Prometheus expressions of dashboards and rules', () => {
     const families = await createSyncMetrics().registry.getMetricsAsJSON();
     const exported = exposedSeriesNames(families.map((f) => ({ name: f.name, type: String(f.type) })));
     const unknown = expressions.flatMap(({ source, expr }) =>
-      metricNamesIn(expr)
+      syncscopeMetricNamesIn(expr)
         .filter((name) => !exported.has(name))
         .map((name) => `${source}: ${name}`),
     );
@@ -196,7 +213,14 @@ describe('Grafana provisioning', () => {
       expect.objectContaining({ name: 'trace_id', datasourceUid: 'tempo' }),
     ]);
     const tempo = byUid.get('tempo')?.jsonData ?? {};
-    expect(tempo.tracesToLogsV2).toMatchObject({ datasourceUid: 'loki', filterByTraceID: true });
+    expect(tempo.tracesToLogsV2).toMatchObject({
+      datasourceUid: 'loki',
+      filterByTraceID: true,
+      customQuery: true,
+      // The span's own service.name, mapped to Loki's label: no hard-coded service name.
+      tags: [{ key: 'service.name', value: 'service_name' }],
+      query: '{$${__tags}} | trace_id="$${__trace.traceId}"',
+    });
     expect(tempo.serviceMap).toMatchObject({ datasourceUid: 'prometheus' });
     expect(tempo.nodeGraph).toMatchObject({ enabled: true });
     expect(byUid.get('loki')?.jsonData?.derivedFields).toEqual([

@@ -68,6 +68,18 @@ function unquote(literal: string): string {
   return literal;
 }
 
+/**
+ * Metrics the stack's rules use that Syncscope does not export: Prometheus's own `up` per scrape
+ * target (the stack-health alerts). The collector's otelcol_* metrics are selected by a
+ * `__name__` regex, which `metricNamesIn` does not resolve.
+ */
+export const NON_SYNCSCOPE_METRICS: ReadonlySet<string> = new Set(['up']);
+
+/** The Syncscope metrics an expression uses: `metricNamesIn` without `NON_SYNCSCOPE_METRICS`. */
+export function syncscopeMetricNamesIn(expr: string): string[] {
+  return metricNamesIn(expr).filter((name) => !NON_SYNCSCOPE_METRICS.has(name));
+}
+
 /** Syntax errors found by the PromQL grammar, as `offset N: "<text>"`; empty when it parses. */
 export function promqlSyntaxErrors(expr: string): string[] {
   const errors: string[] = [];

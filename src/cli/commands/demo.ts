@@ -84,7 +84,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       });
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary));
       return exitCodeOf(run.status);
-    });
+    }, { pipeline: config.pipeline.name });
   } finally {
     signals.dispose();
     await simulator?.close();

@@ -36,7 +36,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       const summary = toJsonSummary(run, { reportPath: run.reportPath ?? undefined });
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary));
       return exitCodeOf(run.status);
-    });
+    }, { pipeline: config.pipeline.name });
   } finally {
     signals.dispose();
     await store.close();

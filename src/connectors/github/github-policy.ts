@@ -1,6 +1,7 @@
 import type { ErrorCategory } from '../../errors/sync-error.js';
 import type { RateLimitObservation } from '../../ports/request-scheduler.js';
 import type { ClassifiedFailure, ObservedResponse, ProviderPolicy } from '../http/provider-policy.js';
+import { graphqlFailure, withGraphqlRateLimit } from './github-graphql-policy.js';
 
 /** Known GitHub routes: path pattern → URL template and bounded operation name. */
 const ROUTES: Array<{ pattern: RegExp; route: string; operation: string }> = [
@@ -39,7 +40,8 @@ function categoryOfStatus(status: number): ErrorCategory {
 }
 
 /**
- * GitHub's REST rules: rate-limit headers, primary vs secondary limits, error statuses.
+ * GitHub's REST rules: rate-limit headers, primary vs secondary limits, error statuses; and for
+ * GraphQL, the errors and `rateLimit` block inside a 200 (github-graphql-policy.ts).
  * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
  */
 export const githubPolicy: ProviderPolicy = {
@@ -68,13 +70,11 @@ export const githubPolicy: ProviderPolicy = {
     const limit = h.get('x-ratelimit-limit');
     const remaining = h.get('x-ratelimit-remaining');
     const reset = h.get('x-ratelimit-reset');
-    if (limit === null || remaining === null || reset === null) return undefined;
-    return {
-      resource: h.get('x-ratelimit-resource') ?? 'core',
-      limit: Number(limit),
-      remaining: Number(remaining),
-      resetAtMs: Number(reset) * 1000,
-    };
+    const fromHeaders =
+      limit === null || remaining === null || reset === null
+        ? undefined
+        : { resource: h.get('x-ratelimit-resource') ?? 'core', limit: Number(limit), remaining: Number(remaining), resetAtMs: Number(reset) * 1000 };
+    return withGraphqlRateLimit(response, fromHeaders);
   },
 
   classify(response): ClassifiedFailure | undefined {
@@ -83,7 +83,7 @@ export const githubPolicy: ProviderPolicy = {
       if (response.malformedJson) {
         return { category: 'NETWORK_ERROR', message: `GitHub answered ${status} with a truncated or malformed JSON body` };
       }
-      return undefined;
+      return graphqlFailure(response);
     }
     const message = `GitHub ${status}: ${messageOf(response)}`;
     if (status === 403 || status === 429) {

@@ -1,5 +1,4 @@
 import type { Span } from '@opentelemetry/api';
-import { SpanStatusCode } from '@opentelemetry/api';
 import { decideRetry, type RetryPolicyOptions } from '../../scheduling/retry-policy.js';
 import { InterruptedError, SyncError, type ErrorCategory } from '../../errors/sync-error.js';
 import type { Clock } from '../../ports/clock.js';
@@ -59,7 +58,10 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
     const attemptInfo = describe(input, init, policy, options.tokenId);
     for (let attempt = 1; ; attempt++) {
       const release = await options.scheduler.acquire(attemptInfo.key, options.signal);
-      const span = telemetry.startClientSpan(`${attemptInfo.method} ${attemptInfo.route}`, spanAttributes(attemptInfo, attempt));
+      const span = telemetry.startClientSpan(`${attemptInfo.method} ${attemptInfo.route}`, {
+        ...spanAttributes(attemptInfo, attempt),
+        [ATTR.peerService]: policy.connector,
+      });
       const startedAt = options.clock.now();
       setInFlight(options);
       let observed: ObservedResponse | undefined;
@@ -118,7 +120,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
         attempt: attempt + 1,
         delay_ms: Math.round(decision.delayMs),
         error_category: failed.category,
-        status: observed?.status ?? null,
+        status_code: observed?.status ?? null,
       });
       if (decision.basis === 'backoff') {
         await options.clock.sleep(decision.delayMs, options.signal).catch(() => {
@@ -216,10 +218,7 @@ function finishAttempt(options: InstrumentedFetchOptions, span: Span, info: Atte
   const safeUrl = telemetry.redactor.url(info.url.toString());
   span.setAttribute(ATTR.urlFull, safeUrl);
   if (observed) span.setAttribute(ATTR.httpStatus, observed.status);
-  if (failure) {
-    span.setAttribute(ATTR.errorType, failure.category);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: telemetry.redactor.text(failure.message) });
-  }
+  if (failure) telemetry.markClientSpanError(span, observed?.status, failure.category, failure.message);
   const { traceId, spanId } = { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
   span.end();
 
@@ -235,7 +234,7 @@ function finishAttempt(options: InstrumentedFetchOptions, span: Span, info: Atte
     operation: info.operation,
     method: info.method,
     route: info.route,
-    status: observed?.status ?? null,
+    status_code: observed?.status ?? null,
     duration_ms: Math.round(durationMs),
     attempt,
     cost: cost ?? null,

@@ -1,4 +1,5 @@
 import type { RateLimitObservation } from '../../ports/request-scheduler.js';
+import { initialiseConnectorSeries, initialiseResourceSeries } from '../../telemetry/metric-series.js';
 import type { RunTelemetry } from '../../telemetry/run-telemetry.js';
 
 /** Shares of the budget left at which a rate-limit event is worth an info line. */
@@ -14,11 +15,14 @@ export class RateLimitReporter {
   constructor(
     private readonly telemetry: RunTelemetry,
     private readonly connector: string,
-  ) {}
+  ) {
+    initialiseConnectorSeries(telemetry.metrics, connector);
+  }
 
   report(observation: RateLimitObservation): void {
     const labels = { connector: this.connector, resource: observation.resource };
     const { metrics } = this.telemetry;
+    initialiseResourceSeries(metrics, this.connector, observation.resource);
     metrics.rateLimitRemaining.set(labels, observation.remaining);
     metrics.rateLimitLimit.set(labels, observation.limit);
     metrics.rateLimitReset.set(labels, Math.round(observation.resetAtMs / 1000));

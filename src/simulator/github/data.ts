@@ -1,4 +1,4 @@
-import { intIn, unit } from './rng.js';
+import { hash32, intIn, unit } from './rng.js';
 import { pullRequest, pullRequestDetail, review, type RepoContext } from './pull-requests.js';
 import type { GithubPullRequest, GithubPullRequestDetail, GithubRepo, GithubReview, GithubUser } from './shapes.js';
 import { F, LANGUAGES, AREAS, NOUNS, iso, nodeId, pick } from './vocabulary.js';
@@ -8,6 +8,10 @@ export interface OrgDataOptions {
   repos: number;
   prsPerRepo: number;
   reviewsPerPr: number;
+  /** How many pull requests (picked from the seed, across the org) have `manyReviewsCount` reviews instead. */
+  manyReviewsPrs: number;
+  /** Reviews of each of those pull requests: above 100, they take more than one page to read. */
+  manyReviewsCount: number;
   seed: number;
 }
 
@@ -29,10 +33,13 @@ const ORG_ID = 9_000_001;
 export class SimulatedOrg {
   readonly owner: GithubUser;
   private readonly width: number;
+  /** Repo index → numbers of its pull requests with many reviews. */
+  private readonly manyReviews: ReadonlyMap<number, ReadonlySet<number>>;
 
   constructor(readonly options: OrgDataOptions) {
     validate(options);
     this.width = Math.max(3, String(options.repos).length);
+    this.manyReviews = pickManyReviewPulls(options);
     this.owner = { login: options.org, id: ORG_ID, node_id: nodeId('Organization', ORG_ID), type: 'Organization', site_admin: false };
   }
 
@@ -92,9 +99,29 @@ export class SimulatedOrg {
 
   /** What the PR and review generators need to know about one repo. */
   context(index: number): RepoContext {
-    const { seed, org, prsPerRepo, reviewsPerPr } = this.options;
+    const { seed, org, prsPerRepo } = this.options;
     const openShare = 0.1 + 0.2 * unit(seed, F.openShare, index);
-    return { seed, org, repoIndex: index, repoName: this.repoName(index), prsPerRepo, reviewsPerPr, openCount: Math.floor(prsPerRepo * openShare) };
+    return {
+      seed,
+      org,
+      repoIndex: index,
+      repoName: this.repoName(index),
+      prsPerRepo,
+      reviewCount: (number) => this.reviewCount(index, number),
+      openCount: Math.floor(prsPerRepo * openShare),
+    };
+  }
+
+  /** Reviews of one pull request: `reviewsPerPr`, or `manyReviewsCount` for the few picked ones. */
+  reviewCount(index: number, number: number): number {
+    return this.manyReviews.get(index)?.has(number) ? this.options.manyReviewsCount : this.options.reviewsPerPr;
+  }
+
+  /** The pull requests with many reviews (repo index, number), in repo then number order. */
+  manyReviewPulls(): Array<{ repo: number; number: number }> {
+    return [...this.manyReviews.entries()]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([repo, numbers]) => [...numbers].sort((a, b) => a - b).map((number) => ({ repo, number })));
   }
 
   pull(index: number, number: number): GithubPullRequest {
@@ -119,5 +146,26 @@ function validate(o: OrgDataOptions): void {
   check('repos', o.repos, MAX_REPOS);
   check('prsPerRepo', o.prsPerRepo, MAX_PRS_PER_REPO);
   check('reviewsPerPr', o.reviewsPerPr, MAX_REVIEWS_PER_PR);
+  check('manyReviewsCount', o.manyReviewsCount, MAX_REVIEWS_PER_PR);
+  check('manyReviewsPrs', o.manyReviewsPrs, Math.min(1000, o.repos * o.prsPerRepo));
   if (!Number.isInteger(o.seed)) throw new RangeError(`GitHub simulator: seed must be an integer, got ${o.seed}`);
+}
+
+/**
+ * Picks `manyReviewsPrs` distinct pull requests from the seed, spread over the org. Bounded by
+ * validation to 1,000 picks, so the set is small whatever the org's size.
+ */
+function pickManyReviewPulls(o: OrgDataOptions): Map<number, Set<number>> {
+  const picked = new Map<number, Set<number>>();
+  let count = 0;
+  for (let i = 0; count < o.manyReviewsPrs; i += 1) {
+    const repo = 1 + (hash32(o.seed, F.manyReviews, i) % o.repos);
+    const number = 1 + (hash32(o.seed, F.manyReviews, i, 1) % o.prsPerRepo);
+    const numbers = picked.get(repo) ?? new Set<number>();
+    if (numbers.has(number)) continue;
+    numbers.add(number);
+    picked.set(repo, numbers);
+    count += 1;
+  }
+  return picked;
 }

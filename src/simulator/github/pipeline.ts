@@ -24,6 +24,8 @@ export interface PipelineDeps {
   notFoundRepos: ReadonlySet<string>;
   token: string | undefined;
   primary: PrimaryRateLimit;
+  /** The GraphQL points budget, reported by GET /rate_limit beside `core`. */
+  graphqlPrimary: PrimaryRateLimit;
   secondary: SecondaryLimits;
   faults: FaultInjector;
   stats: StatsRecorder;
@@ -42,7 +44,7 @@ export function plan(call: IncomingCall, deps: PipelineDeps): Plan {
           data: deps.data,
           notFoundRepos: deps.notFoundRepos,
           url: call.url,
-          rateLimit: () => deps.primary.peek(),
+          rateLimits: () => [deps.primary.peek(), deps.graphqlPrimary.peek()],
         })
       : notFound();
   // GET /rate_limit "does not count against your REST API rate limit" (GitHub docs).
@@ -77,8 +79,8 @@ export function plan(call: IncomingCall, deps: PipelineDeps): Plan {
   };
 }
 
-/** The answer that replaces the route's, for faults that replace it. */
-function faultAnswer(fault: Fault, requestId: string): Answer | undefined {
+/** The answer that replaces the route's, for faults that replace it (REST and GraphQL alike). */
+export function faultAnswer(fault: Fault, requestId: string): Answer | undefined {
   switch (fault.kind) {
     case 'server_error':
       return serverError(fault.status);
@@ -92,15 +94,15 @@ function faultAnswer(fault: Fault, requestId: string): Answer | undefined {
 }
 
 /** GitHub accepts both `token <t>` and `Bearer <t>`. */
-function authorized(header: string | undefined, token: string): boolean {
+export function authorized(header: string | undefined, token: string): boolean {
   const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1] === token;
 }
 
-function answer(a: Answer): Plan {
+export function answer(a: Answer): Plan {
   return { type: 'answer', answer: a, extraDelayMs: 0, truncate: false };
 }
 
-function withHeaders(a: Answer, headers: Record<string, string>): Answer {
+export function withHeaders(a: Answer, headers: Record<string, string>): Answer {
   return { ...a, headers: { ...headers, ...a.headers } };
 }

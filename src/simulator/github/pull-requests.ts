@@ -8,7 +8,8 @@ export interface RepoContext {
   repoIndex: number;
   repoName: string;
   prsPerRepo: number;
-  reviewsPerPr: number;
+  /** Reviews of PR `number`: `reviewsPerPr` for most, more for the few picked to need several pages. */
+  reviewCount: (number: number) => number;
   /** The newest `openCount` PRs are open, the older ones closed (as in a real backlog). */
   openCount: number;
 }
@@ -82,7 +83,7 @@ export function pullRequestDetail(ctx: RepoContext, number: number): GithubPullR
     ...pr,
     merged: pr.merged_at !== null,
     comments: at(1, 0, 10),
-    review_comments: at(2, 0, 2 * ctx.reviewsPerPr + 1),
+    review_comments: at(2, 0, 2 * ctx.reviewCount(number) + 1),
     commits: at(3, 1, 12),
     additions: at(4, 1, 800),
     deletions: at(5, 0, 400),
@@ -95,9 +96,10 @@ export function review(ctx: RepoContext, number: number, k: number): GithubRevie
   const { seed, repoIndex: r } = ctx;
   const id = pullId(ctx, number) * 1000 + k + 1;
   const { created, updated } = times(ctx, number);
-  const submitted = created + Math.floor(((k + 1) * (updated - created)) / (ctx.reviewsPerPr + 1));
+  const count = ctx.reviewCount(number);
+  const submitted = created + Math.floor(((k + 1) * (updated - created)) / (count + 1));
   // A merged PR's last review approves it, as branch protection would require.
-  const state = isMerged(ctx, number) && k === ctx.reviewsPerPr - 1 ? 'APPROVED' : pick(REVIEW_STATES, seed, F.reviewState, r, number, k);
+  const state = isMerged(ctx, number) && k === count - 1 ? 'APPROVED' : pick(REVIEW_STATES, seed, F.reviewState, r, number, k);
   return {
     id,
     node_id: nodeId('PullRequestReview', id),

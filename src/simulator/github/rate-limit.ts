@@ -41,11 +41,14 @@ export class PrimaryRateLimit {
     return this.state();
   }
 
-  /** Spends one unit, or refuses when the window's budget is gone. */
-  consume(): ConsumeResult {
+  /**
+   * Spends `cost` units (a REST request is one; a GraphQL query its points), or refuses, spending
+   * nothing, when fewer than that are left in the window.
+   */
+  consume(cost = 1): ConsumeResult {
     this.roll();
-    if (this.used >= this.limit) return { allowed: false, state: this.state() };
-    this.used += 1;
+    if (this.used + cost > this.limit) return { allowed: false, state: this.state() };
+    this.used += cost;
     return { allowed: true, state: this.state() };
   }
 
@@ -78,8 +81,8 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
   };
 }
 
-/** The body of GET /rate_limit, shaped like GitHub's. */
-export function rateLimitBody(state: RateLimitState): unknown {
-  const entry = { limit: state.limit, used: state.used, remaining: state.remaining, reset: state.reset };
-  return { resources: { [state.resource]: entry }, rate: entry };
+/** The body of GET /rate_limit, shaped like GitHub's: every resource, and `rate` for the first (core). */
+export function rateLimitBody(states: readonly [RateLimitState, ...RateLimitState[]]): unknown {
+  const entry = (state: RateLimitState) => ({ limit: state.limit, used: state.used, remaining: state.remaining, reset: state.reset });
+  return { resources: Object.fromEntries(states.map((state) => [state.resource, entry(state)])), rate: entry(states[0]) };
 }

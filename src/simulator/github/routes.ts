@@ -9,8 +9,8 @@ export interface RouteContext {
   notFoundRepos: ReadonlySet<string>;
   /** The request's absolute URL (origin from its Host header), for Link headers. */
   url: URL;
-  /** The primary budget as it stands, for GET /rate_limit. */
-  rateLimit: () => RateLimitState;
+  /** The primary budgets as they stand (core first, then graphql), for GET /rate_limit. */
+  rateLimits: () => [RateLimitState, ...RateLimitState[]];
 }
 
 export interface Route {
@@ -87,7 +87,7 @@ function listPulls(ctx: RouteContext, repo: number): Answer {
 }
 
 const ROUTES: readonly CompiledRoute[] = [
-  route('GET /rate_limit', (_, ctx) => ok(rateLimitBody(ctx.rateLimit())), true),
+  route('GET /rate_limit', (_, ctx) => ok(rateLimitBody(ctx.rateLimits())), true),
   route('GET /orgs/{org}/repos', ([org], ctx) =>
     org?.toLowerCase() === ctx.data.options.org.toLowerCase() ? listRepos(ctx, 'created') : notFound(),
   ),
@@ -110,7 +110,7 @@ const ROUTES: readonly CompiledRoute[] = [
     const number = pullNumber(ctx, raw);
     if (repo === undefined || number === undefined) return notFound();
     // Reviews come in chronological order, as GitHub lists them.
-    const page = paginate(ctx.data.options.reviewsPerPr, parsePageRequest(ctx.url.searchParams), ctx.url);
+    const page = paginate(ctx.data.reviewCount(repo, number), parsePageRequest(ctx.url.searchParams), ctx.url);
     return ok(pageItems(page, (k) => ctx.data.review(repo, number, k)), page.link);
   }),
 ];

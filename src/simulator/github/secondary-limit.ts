@@ -48,8 +48,12 @@ export class SecondaryLimits {
     if (!(pointsPerMinute >= 1)) throw new RangeError(`secondary.pointsPerMinutePerEndpoint must be >= 1, got ${pointsPerMinute}`);
   }
 
-  /** Admits a request to `route` (a route template) or says why not and for how long. */
-  admit(route: string): Admission {
+  /**
+   * Admits a request to `route` (a route template) or says why not and for how long. The in-flight
+   * cap is shared by every route, REST and GraphQL alike; `pointsPerMinute` overrides the
+   * per-endpoint budget (GitHub allows the GraphQL endpoint 2,000 points a minute, REST ones 900).
+   */
+  admit(route: string, pointsPerMinute = this.pointsPerMinute): Admission {
     if (this.inFlight >= this.maxConcurrent) return { admitted: false, reason: 'concurrency', retryAfterSeconds: 1 };
     const now = this.nowMs();
     let window = this.windows.get(route);
@@ -57,7 +61,7 @@ export class SecondaryLimits {
       window = new RollingWindow();
       this.windows.set(route, window);
     }
-    if (window.count(now) >= this.pointsPerMinute) {
+    if (window.count(now) >= pointsPerMinute) {
       const waitMs = window.oldest() + MINUTE_MS - now;
       return { admitted: false, reason: 'points', retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GRAPHQL_ROUTE, isGraphqlRequest, planGraphql, readBody, type GraphqlEndpointDeps } from './graphql/endpoint.js';
 import { plan, type PipelineDeps, type Plan } from './pipeline.js';
 import type { Answer } from './responses.js';
 import { matchRoute } from './routes.js';
@@ -12,6 +13,8 @@ export interface HttpFrontOptions {
   port: number;
   latencyMs: number;
   deps: PipelineDeps;
+  /** POST /graphql, with its own budget and limits beside the REST pipeline's. */
+  graphql: GraphqlEndpointDeps;
 }
 
 /** Headers every answer carries; GitHub's request IDs let support find a request, ours are unique per run. */
@@ -57,24 +60,35 @@ export class HttpFront {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = this.requestUrl(req);
     const method = req.method ?? 'GET';
-    const matched = matchRoute(method, url.pathname);
-    const routeKey = matched?.route.template ?? `${method} (unmatched)`;
+    const graphql = isGraphqlRequest(method, url.pathname);
+    const matched = graphql ? undefined : matchRoute(method, url.pathname);
+    const routeKey = graphql ? GRAPHQL_ROUTE : (matched?.route.template ?? `${method} (unmatched)`);
     const stats: StatsRecorder = this.options.deps.stats;
     const finished = stats.requestStarted(routeKey);
     const aborted = new AbortController();
     const requestId = `SIM:${this.instance}:${(this.sequence += 1).toString(16).toUpperCase().padStart(8, '0')}`;
+    let release: (() => void) | undefined;
+    // Registered before the (GraphQL) body is read, so a client that goes away meanwhile is noticed.
+    res.once('close', () => {
+      finished();
+      release?.();
+      aborted.abort();
+    });
     let decision: Plan;
     try {
-      decision = plan({ matched, routeKey, url, authorization: req.headers.authorization, requestId }, this.options.deps);
+      const authorization = req.headers.authorization;
+      decision = graphql
+        ? planGraphql({ body: await readBody(req), authorization, requestId }, this.options.graphql)
+        : plan({ matched, routeKey, url, authorization, requestId }, this.options.deps);
     } catch (error) {
       // A simulator bug: say so in the answer rather than hang the client or kill the server.
       decision = { type: 'answer', answer: internalError(error), extraDelayMs: 0, truncate: false };
     }
-    res.once('close', () => {
-      finished();
+    if (aborted.signal.aborted) {
       decision.release?.();
-      aborted.abort();
-    });
+      return;
+    }
+    release = decision.release;
     const delayMs = this.options.latencyMs + (decision.type === 'answer' ? decision.extraDelayMs : 0);
     if (delayMs > 0 && !(await this.timers.sleep(delayMs, aborted.signal))) return;
     if (decision.type === 'reset') {

@@ -36,7 +36,8 @@ export class StatsRecorder {
     this.faultsByKind[kind] += 1;
   }
 
-  snapshot(): GithubSimulatorStats {
+  /** Everything but the GraphQL endpoint's own counters (graphql/stats.ts). */
+  snapshot(): Omit<GithubSimulatorStats, 'graphql'> {
     const faultsByKind = { ...this.faultsByKind };
     return {
       requests: this.requests,

@@ -1,3 +1,7 @@
+import type { GithubGraphqlStats } from './graphql/stats.js';
+
+export type { GithubGraphqlStats } from './graphql/stats.js';
+
 /** Kinds of injected faults. All but `unauthorized` are transient: a well-behaved client retries them. */
 export type FaultKind =
   | 'server_error'
@@ -28,7 +32,7 @@ export interface FaultOptions {
   slowMs?: number;
   /** `retry-after` of an injected secondary-limit answer (default 1 s). */
   retryAfterSeconds?: number;
-  /** Only these routes (e.g. `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`) get faults; default all. */
+  /** Only these routes (e.g. `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`, `POST /graphql`) get faults; default all. */
   routes?: string[];
 }
 
@@ -46,6 +50,8 @@ export interface SecondaryLimitOptions {
   maxConcurrent?: number;
   /** Requests per route template per rolling 60 s (GitHub documents 900 points; a GET is 1 point). */
   pointsPerMinutePerEndpoint?: number;
+  /** Queries to POST /graphql per rolling 60 s (GitHub documents 2,000 points; a query is 1 point). */
+  graphqlPointsPerMinute?: number;
 }
 
 export interface GithubSimulatorOptions {
@@ -55,6 +61,10 @@ export interface GithubSimulatorOptions {
   prsPerRepo?: number;
   /** Reviews per pull request (default 2). */
   reviewsPerPr?: number;
+  /** This many pull requests, picked from the seed across the org, get `manyReviewsCount` reviews (default 0). */
+  manyReviewsPrs?: number;
+  /** Reviews of each of those (default 250: three REST pages of 100, three GraphQL pages of 100). */
+  manyReviewsCount?: number;
   /** Organization login (default 'syncscope-demo'). */
   org?: string;
   /** Seed of the generated data and of the fault decisions (default 42). */
@@ -65,6 +75,8 @@ export interface GithubSimulatorOptions {
   token?: string;
   /** Primary budget (default 5000 per 3600 s, resource 'core'). */
   rateLimit?: PrimaryLimitOptions;
+  /** GraphQL points budget, apart from REST's (default 5000 points per 3600 s, resource 'graphql'). */
+  graphqlRateLimit?: PrimaryLimitOptions;
   /** Secondary limits, enforced for real (defaults 100 concurrent, 900 per minute per endpoint). */
   secondary?: SecondaryLimitOptions;
   /** Injected faults (default none). */
@@ -91,6 +103,8 @@ export interface GithubSimulatorStats {
   byRoute: Record<string, number>;
   /** Highest number of HTTP requests in flight at once (admitted or not). */
   maxConcurrent: number;
+  /** POST /graphql: queries run, points charged, refusals. */
+  graphql: GithubGraphqlStats;
 }
 
 export interface GithubSimulator {
@@ -100,6 +114,8 @@ export interface GithubSimulator {
   stats(): GithubSimulatorStats;
   /** The truth tests compare the store against: every listed repo; PRs and reviews of reachable repos. */
   expected(): { repos: number; pullRequests: number; reviews: number };
+  /** The pull requests given `manyReviewsCount` reviews, as `owner/repo#number`. */
+  manyReviewPulls(): string[];
   /** Replaces the fault settings; `undefined` turns faults off. The seeded decision stream continues. */
   setFaults(faults: FaultOptions | undefined): void;
   /** Closes the server and every open socket, and clears every pending timer. */

@@ -25,6 +25,7 @@ export const F = {
   reviewer: 20,
   reviewState: 21,
   reviewBody: 22,
+  manyReviews: 23,
 } as const;
 
 export const LANGUAGES = ['TypeScript', 'Go', 'Python', 'Rust', 'Java', null] as const;

@@ -88,7 +88,9 @@ describe('instrumented fetch', () => {
     expect(s.clock.sleeps).toEqual([188, 375, 750]);
     const spans = s.exporter.getFinishedSpans();
     expect(spans.map((sp) => sp.attributes['http.request.resend_count'])).toEqual([undefined, 1, 2, 3]);
-    expect(spans.map((sp) => sp.attributes['error.type'])).toEqual(['SERVER_ERROR', 'NETWORK_ERROR', 'NETWORK_ERROR', undefined]);
+    // error.type: the status code when one says error, else the category (no response, bad 2xx body).
+    expect(spans.map((sp) => sp.attributes['error.type'])).toEqual(['502', 'NETWORK_ERROR', 'NETWORK_ERROR', undefined]);
+    expect(spans.map((sp) => sp.attributes['sync.error.category'])).toEqual(['SERVER_ERROR', 'NETWORK_ERROR', 'NETWORK_ERROR', undefined]);
     expect(s.audit.map((a) => a.errorCategory)).toEqual(['SERVER_ERROR', 'NETWORK_ERROR', 'NETWORK_ERROR', null]);
     expect(s.telemetry.stats.retries).toBe(3);
     await s.settle();
@@ -103,7 +105,8 @@ describe('instrumented fetch', () => {
     expect(s.calls).toHaveLength(1);
     const [span] = s.exporter.getFinishedSpans();
     expect(span?.status.code).toBe(2);
-    expect(span?.attributes['error.type']).toBe('INVALID_CREDENTIALS');
+    expect(span?.attributes['error.type']).toBe('401');
+    expect(span?.attributes['sync.error.category']).toBe('INVALID_CREDENTIALS');
   });
 
   it('honours retry-after on a secondary limit by holding the token, then succeeds', async () => {
