@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../../src/config/load-service-config.js';
 import { ConfigError } from '../../src/errors/sync-error.js';
-import { tempDir } from '../helpers/cli.js';
+import { REPO_ROOT, tempDir } from '../helpers/cli.js';
 
 const HASH = 'a'.repeat(64);
 const tmp = tempDir('syncscope-service-config-');
@@ -23,6 +23,12 @@ function serviceFile(name: string, text: string): string {
 }
 
 describe('service config', () => {
+  it('loads the shipped example', async () => {
+    const loaded = await loadServiceConfig(join(REPO_ROOT, 'examples/service.toml'), {});
+    expect(loaded.pipelines.map((p) => [p.name, p.organization])).toEqual([['github-prs', 'default']]);
+    expect(loaded.config.listen).toEqual({ host: '127.0.0.1', port: 9464 });
+  });
+
   it('declares the pipelines of a folder and a list (paths relative to the config), tokens from the file and the environment', async () => {
     pipelineFile(join(tmp.dir, 'declared'), 'b-second', 'acme');
     pipelineFile(join(tmp.dir, 'declared'), 'a-first', 'acme');
