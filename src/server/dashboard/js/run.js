@@ -8,19 +8,19 @@ import { fill, fmt, h, toast } from './dom.js';
  */
 export function renderRun(main, me, syncId, signal) {
   const root = h('div', { class: 'stack', id: 'run', dataset: { syncId } });
+  // Fixed slots, refilled per update; the progress panel is updated in place so its bar glides.
+  const slots = { header: h('div', {}), progress: h('div', {}), stats: h('div', { class: 'grid' }), two: h('div', { class: 'two' }), errors: h('div', {}) };
+  fill(root, ...Object.values(slots));
   fill(main, root);
   let errorsLoadedFor = -1;
   const errorsBox = h('div', {});
 
   const draw = (view, state) => {
-    fill(root,
-      header(view, me, state),
-      progressPanel(view, state),
-      h('div', { class: 'grid' }, ...stats(view)),
-      h('div', { class: 'two' },
-        partitionsPanel(view),
-        h('div', { class: 'stack' }, rateLimitPanel(view), linksPanel(view))),
-      errorsPanel(view, errorsBox));
+    fill(slots.header, header(view, me, state));
+    if (!updateProgress(slots.progress, view)) fill(slots.progress, progressPanel(view));
+    fill(slots.stats, ...stats(view));
+    fill(slots.two, partitionsPanel(view), h('div', { class: 'stack' }, rateLimitPanel(view), linksPanel(view)));
+    fill(slots.errors, errorsPanel(view, errorsBox));
     const failed = view.records.failed;
     if (failed > 0 && failed !== errorsLoadedFor) {
       errorsLoadedFor = failed;
@@ -104,17 +104,47 @@ function executeButton(view) {
   }, 'Execute for real');
 }
 
-function progressPanel(view) {
+function basisText(view) {
   const p = view.progress;
-  const basis = p.basis === 'records'
+  return p.basis === 'records'
     ? `of ~${fmt.count(p.expected_records ?? 0)} records${p.expected_basis === 'partition_average' ? ' (unstarted partitions estimated from the others)' : view.live ? " (the source's estimate)" : ''}`
     : 'of partitions (no sizes known yet)';
-  return h('section', { class: 'panel stack', id: 'progress' },
+}
+
+function partitionsText(p) {
+  return `${p.partitions_finished}/${p.partitions_total} partitions finished · ${p.partitions_running} running`;
+}
+
+function progressPanel(view) {
+  const p = view.progress;
+  return h('section', { class: 'panel stack', id: 'progress', dataset: { basis: p.basis } },
     h('div', { class: 'spread' },
-      h('div', { class: 'row', style: { alignItems: 'baseline' } }, h('span', { class: 'percent', id: 'percent' }, fmt.percent(p.percent)), h('span', { class: 'muted' }, basis)),
-      h('span', { class: 'muted' }, `${p.partitions_finished}/${p.partitions_total} partitions finished · ${p.partitions_running} running`)),
+      h('div', { class: 'row', style: { alignItems: 'baseline' } }, h('span', { class: 'percent', id: 'percent' }, fmt.percent(p.percent)), h('span', { class: 'muted', id: 'progress-basis' }, basisText(view))),
+      h('span', { class: 'muted', id: 'progress-partitions' }, partitionsText(p))),
     segmentedBar(p.segments, 'big'),
     legend(p.segments, p.basis));
+}
+
+/** Moves the existing bar to the new figures (so its segments glide); false if it must be rebuilt. */
+function updateProgress(slot, view) {
+  const panel = slot.querySelector('#progress');
+  const p = view.progress;
+  if (!panel || panel.dataset.basis !== p.basis) return false;
+  panel.querySelector('#percent').textContent = fmt.percent(p.percent);
+  panel.querySelector('#progress-basis').textContent = basisText(view);
+  panel.querySelector('#progress-partitions').textContent = partitionsText(p);
+  const fresh = segmentedBar(p.segments, 'big');
+  const bar = panel.querySelector('.bar');
+  for (const span of fresh.children) {
+    const old = bar.querySelector(`[data-segment="${span.dataset.segment}"]`);
+    if (old) {
+      old.style.width = span.style.width;
+      old.title = span.title;
+    }
+  }
+  bar.setAttribute('aria-label', fresh.getAttribute('aria-label'));
+  panel.querySelector('.legend').replaceWith(legend(p.segments, p.basis));
+  return true;
 }
 
 function stats(view) {
