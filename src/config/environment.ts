@@ -139,3 +139,8 @@ export function readToken(tokenEnv: string, env: Env = process.env): string | un
 export function readClientToken(env: Env = process.env): string | undefined {
   return nonEmpty(env.SYNCSCOPE_TOKEN);
 }
+
+/** Whether a terminal may be coloured: not when NO_COLOR is set (https://no-color.org). */
+export function colorAllowed(env: Env = process.env): boolean {
+  return env.NO_COLOR === undefined || env.NO_COLOR === '';
+}

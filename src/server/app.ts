@@ -31,7 +31,9 @@ export function createApp(options: AppOptions): SyncscopeApp {
   const app: SyncscopeApp = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // helmet's defaults, except `upgrade-insecure-requests`: served over plain HTTP on a LAN address
+  // (TLS is usually a proxy's job), it would send the dashboard's own scripts to https and break it.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (options.events) app.use(accessLog(options.events));
 
   app.get('/metrics', async (req, res) => {

@@ -153,6 +153,7 @@ describe('status API access', () => {
     expect(res.headers.get('x-request-id')).toBe('trace-me-42');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 

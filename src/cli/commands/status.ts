@@ -1,4 +1,4 @@
-import { readClientToken, readEnvironment } from '../../config/environment.js';
+import { colorAllowed, readClientToken, readEnvironment } from '../../config/environment.js';
 import { UsageError } from '../../errors/sync-error.js';
 import type { RunStore } from '../../ports/run-store.js';
 import { progressOf } from '../../reports/run-progress.js';
@@ -41,7 +41,7 @@ export async function statusCommand(syncId: string | undefined, options: StatusO
       if (syncId) {
         const view = await source.run(syncId);
         if (!view) throw new UsageError(`no sync ${syncId} in ${source.describe()}`);
-        draw(tty, frame, options.json ? `${JSON.stringify(view)}\n` : renderStatusScreen(view, tty && !process.env['NO_COLOR']));
+        draw(tty, frame, options.json ? `${JSON.stringify(view)}\n` : renderStatusScreen(view, tty && colorAllowed()));
         if (!options.watch || !view.live) return options.watch && view.status !== 'queued' ? exitCodeOf(view.status) : 0;
       } else {
         const { items, queue } = await source.list();
