@@ -116,7 +116,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('-c, --config <file>', 'service config (.toml, .yaml): organizations, declared pipelines, API tokens')
       .option('--port <port>', 'port to listen on (default: the config\'s listen.port, 9464)')
       .option('--host <host>', 'address to bind (default: the config\'s listen.host, 127.0.0.1)')
-      .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL (default: the config\'s store, ./data/syncscope.db)'),
+      .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL (default: the config\'s store, ./data/syncscope.db)')
+      .option('--demo', 'also declare the bundled GitHub simulator as the github-demo pipeline and print a one-time token to sign in with'),
   ).action(async (options) => setExitCode(await serveCommand(options)));
 
   program

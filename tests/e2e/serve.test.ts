@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
 import { SqliteRunStore } from '../../src/store/sqlite/sqlite-run-store.js';
-import { jsonLines, runCli, tempDir } from '../helpers/cli.js';
+import { collect, jsonLines, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { aToken, call, eventually, startService, type RunningService, type TestPipeline } from '../helpers/service.js';
 
 const ops = aToken('acme-ops', 'acme', 'operate');
@@ -95,6 +95,40 @@ describe('syncscope serve runs declared pipelines', () => {
       expect(done).toMatchObject({ status: 'succeeded', resume_count: 1, records: { synced: 240, failed: 0, pending: 0 } });
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('syncscope serve --demo', () => {
+  const tmp = tempDir('syncscope-serve-demo-');
+  afterAll(() => tmp.cleanup());
+
+  it('declares the bundled simulator as github-demo and prints a token that can start it', { timeout: 120_000 }, async () => {
+    const child = startCli(['serve', '--demo', '--port', '0', '--log-format', 'json'], { cwd: tmp.dir });
+    const done = collect(child);
+    try {
+      let out = '';
+      const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+        child.stdout?.on('data', (chunk) => {
+          out += String(chunk);
+          const u = /serving (http:\/\/[^/\s]+)\//.exec(out)?.[1];
+          const t = /sign in with (ssc_demo_\S+)/.exec(out)?.[1];
+          if (u && t) resolve({ url: u, token: t });
+        });
+        child.once('exit', (code) => reject(new Error(`serve --demo exited ${code}`)));
+      });
+      const service = { url };
+      expect((await call(service, token, '/api/v1/me')).body).toEqual({ token_id: 'demo', organization: 'default', role: 'operate' });
+      const started = await call(service, token, '/api/v1/runs', { method: 'POST', body: JSON.stringify({ pipeline: 'github-demo', options: { limit: 2 } }) });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const view = await eventually(async () => {
+        const v = await call(service, token, `/api/v1/runs/${started.body.sync_id}`);
+        return v.body.live === false ? v.body : undefined;
+      }, 90_000, 'the demo run');
+      expect(view).toMatchObject({ status: 'succeeded', dry_run: true, records: { skipped: 400, failed: 0 }, progress: { partitions_total: 2 } });
+    } finally {
+      child.kill('SIGTERM');
+      expect((await done).code).toBe(0);
     }
   });
 });

@@ -4,6 +4,7 @@ import { SyncError, UsageError } from '../../errors/sync-error.js';
 import type { RunStore } from '../../ports/run-store.js';
 import { createApp } from '../../server/app.js';
 import { SyncService } from '../../wiring/sync-service.js';
+import { startDemoService, type DemoService } from './demo-service.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
 import { openStoreAt, openStoreFor } from '../store-access.js';
 
@@ -13,6 +14,8 @@ export interface ServeOptions extends OutputOptions {
   port?: string;
   host?: string;
   store?: string;
+  /** Also serve the bundled GitHub simulator as a declared pipeline, with a printed one-time token. */
+  demo?: boolean;
 }
 
 /**
@@ -25,7 +28,15 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const port = options.port === undefined ? loaded.config.listen.port : parsePort(options.port);
   const host = options.host ?? loaded.config.listen.host;
   const store = options.store ? await openStoreAt(options.store) : await openStoreFor(loaded.config.store);
+  let demo: DemoService | undefined;
   try {
+    if (options.demo) {
+      if (!loaded.config.organizations.some((o) => o.id === 'default')) throw new UsageError('--demo needs the organization "default" in the service config');
+      if (loaded.pipelines.some((p) => p.name === 'github-demo')) throw new UsageError('--demo declares the pipeline "github-demo": the service config already has one');
+      demo = await startDemoService('./data', './reports');
+      loaded.pipelines.push(demo.pipeline);
+      loaded.tokens.push(demo.tokenConfig);
+    }
     return await withRuntime(options, async (runtime) => {
       const service = new SyncService({
         runtime,
@@ -33,6 +44,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
         pipelines: loaded.pipelines,
         concurrency: loaded.config.runs.concurrency,
         maxWaiting: loaded.config.runs.max_waiting,
+        ...(demo ? { env: { ...process.env, ...demo.env } } : {}),
       });
       const events = runtime.serverEvents();
       const app = createApp({
@@ -53,7 +65,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort(server, port)}`;
       events.listening({ url, pipelines: loaded.pipelines.length, tokens: loaded.tokens.length, concurrency: loaded.config.runs.concurrency });
       process.stdout.write(`syncscope serving ${url}/ (dashboard), ${url}/api/v1 (API), ${url}/metrics\n`);
-      if (loaded.tokens.length === 0) {
+      if (demo) process.stdout.write(`demo: sign in with ${demo.token} (organization default, role operate), then start the github-demo pipeline\n`);
+      if (loaded.tokens.length === 0 && !demo) {
         process.stderr.write(`syncscope: no API tokens in ${loaded.origin} or ${loaded.config.tokens_env}: every /api/v1 request gets 401 (create one with \`syncscope token new\`)\n`);
       }
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -70,6 +83,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       return 0;
     }, { progressBar: false });
   } finally {
+    await demo?.close();
     await store.close();
   }
 }
