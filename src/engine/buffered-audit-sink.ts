@@ -14,7 +14,7 @@ export interface BufferedAuditSinkLimits {
   /** Body bytes kept at most while the store refuses writes; beyond it rows are dropped (reported). */
   maxPendingBytes?: number;
   /**
-   * A row waits at most this long before it is written (default 2000 ms), so readers in other
+   * A row waits at most this long before it is written (default 1000 ms), so readers in other
    * processes (the status API: calls made, quota spent, the ETA's calls per record) stay current
    * on a slow run too.
    */
@@ -26,7 +26,7 @@ const DEFAULTS: Required<BufferedAuditSinkLimits> = {
   batchBytes: 2 * 1024 * 1024,
   maxPending: 50_000,
   maxPendingBytes: 64 * 1024 * 1024,
-  maxDelayMs: 2000,
+  maxDelayMs: 1000,
 };
 
 /**
