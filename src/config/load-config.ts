@@ -28,6 +28,11 @@ export function formatIssues(issues: z.core.$ZodIssue[]): string {
 
 /** Reads a `.toml`, `.yaml` or `.yml` pipeline file. */
 export async function loadPipelineConfig(path: string): Promise<PipelineConfig> {
+  return parsePipelineConfig(await readConfigFile(path), `config file ${path}`);
+}
+
+/** The parsed content of a `.toml`, `.yaml` or `.yml` file; errors name the file. */
+export async function readConfigFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -45,7 +50,7 @@ export async function loadPipelineConfig(path: string): Promise<PipelineConfig> 
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`config file ${path} is not valid ${ext.slice(1).toUpperCase()}: ${(error as Error).message}`, { cause: error });
   }
-  return parsePipelineConfig(raw, `config file ${path}`);
+  return raw;
 }
 
 export type { PipelineConfig, PipelineConfigInput };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { organizationId } from './organization.js';
 import { DEFAULT_SECRET_KEYS } from './secret-keys.js';
 
 const githubSource = z
@@ -29,14 +30,14 @@ const sqliteDestination = z
   })
   .strict();
 
-const sqliteStore = z
+export const sqliteStore = z
   .object({
     type: z.literal('sqlite'),
     path: z.string().min(1).default('./data/syncscope.db').describe('SQLite file of the run store.'),
   })
   .strict();
 
-const postgresStore = z
+export const postgresStore = z
   .object({
     type: z.literal('postgres'),
     url: z.string().min(1).describe('PostgreSQL connection string, e.g. postgres://user@host:5432/db.'),
@@ -49,6 +50,7 @@ export const pipelineConfigSchema = z
     pipeline: z
       .object({
         name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').describe('Pipeline name: a metric label, so keep it stable.'),
+        organization: organizationId.default('default').describe('Organization the pipeline and its runs belong to; API tokens see only their organization.'),
       })
       .strict(),
     source: githubSource,

@@ -196,6 +196,7 @@ function stateOf(
     externalId: externalId ?? null,
     errorCategory: failure?.category ?? null,
     errorMessage: failure?.message ?? null,
+    requestId: failure?.requestId ?? null,
     updatedAt,
   };
 }

@@ -4,6 +4,7 @@ import { describeAuditContract } from './run-store-audit.contract.js';
 import { describeBatchContract } from './run-store-batches.contract.js';
 import { describeLifecycleContract } from './run-store-lifecycle.contract.js';
 import { describeRunContract } from './run-store-runs.contract.js';
+import { describeServiceContract } from './run-store-service.contract.js';
 import type { RunStoreFactory, RunStoreFixture, StoreContext } from './run-store.helpers.js';
 
 export type { RunStoreFactory, RunStoreFixture } from './run-store.helpers.js';
@@ -38,5 +39,6 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
     describeAuditContract(context);
     describeLifecycleContract(context);
     describeAggregatesContract(context);
+    describeServiceContract(context);
   });
 }

@@ -48,10 +48,13 @@ describe('PostgresRunStore in its schema', () => {
         [schema],
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
-        'api_calls', 'batches', 'checkpoints', 'partitions', 'record_states', 'run_attempts', 'runs', 'schema_migrations',
+        'api_calls', 'batches', 'checkpoints', 'partitions', 'record_states', 'run_attempts', 'run_rate_limits', 'runs', 'schema_migrations',
       ]);
-      const versions = await admin.query(`SELECT version, name FROM "${schema}".schema_migrations`);
-      expect(versions.rows).toEqual([{ version: 1, name: 'initial schema' }]);
+      const versions = await admin.query(`SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`);
+      expect(versions.rows).toEqual([
+        { version: 1, name: 'initial schema' },
+        { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states' },
+      ]);
     } finally {
       await store.close();
       await dropSchema(schema);
@@ -64,7 +67,7 @@ describe('PostgresRunStore in its schema', () => {
     try {
       await Promise.all(stores.map((s) => s.migrate()));
       const versions = await admin.query(`SELECT version FROM "${schema}".schema_migrations`);
-      expect(versions.rowCount).toBe(1);
+      expect(versions.rowCount).toBe(2);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       await dropSchema(schema);
