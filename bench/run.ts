@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { apiUnderLoad } from './cases/api.js';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
 import { commitBatch } from './cases/commit-batch.js';
 import { memory } from './cases/memory.js';
@@ -29,6 +30,7 @@ const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   peer,
   throughput,
   writes,
+  api: apiUnderLoad,
   orders: ordersBench,
 };
 

@@ -100,6 +100,7 @@ function aCommit(sequence: number): BatchCommit {
       externalId: failed ? null : String(1_800_000_000 + sequence * STATES + i),
       errorCategory: failed ? 'VALIDATION_ERROR' : null,
       errorMessage: failed ? `invalid pull_request ${partitionKey}#${i + 1}: missing head.ref` : null,
+      requestId: failed ? `REQ-${sequence}-${i}` : null,
       updatedAt,
     };
   });
@@ -117,7 +118,7 @@ function aCommit(sequence: number): BatchCommit {
 function benchRun(): RunRow {
   return {
     syncId: SYNC_ID, pipeline: 'bench', status: 'running', options: {}, startedAt: new Date().toISOString(), finishedAt: null,
-    durationMs: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', rootSpanId: '00f067aa0ba902b7', resumeCount: 0, retryOf: null,
+    durationMs: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', rootSpanId: '00f067aa0ba902b7', resumeCount: 0, retryOf: null, organization: 'default', cancelRequest: null,
     records: { synced: 0, failed: 0, skipped: 0, pending: 0 }, partitions: { total: 0, succeeded: 0, failed: 0 },
     batches: { total: 0, succeeded: 0, failed: 0 },
     api: { requests: 0, retries: 0, rateLimitWaits: 0, rateLimitWaitSeconds: 0, rateLimitRejections: 0 },

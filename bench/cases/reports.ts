@@ -65,12 +65,12 @@ export async function reportsBench(): Promise<BenchFigure[]> {
 async function generateRun(store: RunStore): Promise<void> {
   const startedAt = '2026-11-23T12:00:00.000Z';
   const run: RunRow = {
-    syncId: SYNC_ID, pipeline: 'bench-reports', status: 'running', options: { execute: true }, startedAt, finishedAt: null, durationMs: null,
+    syncId: SYNC_ID, pipeline: 'bench-reports', organization: 'default', status: 'running', options: { execute: true }, startedAt, finishedAt: null, durationMs: null,
     traceId: 'a'.repeat(32), rootSpanId: 'b'.repeat(16), resumeCount: 0, retryOf: null,
     records: { synced: 0, failed: 0, skipped: 0, pending: 0 }, partitions: { total: 0, succeeded: 0, failed: 0 },
     batches: { total: 0, succeeded: 0, failed: 0 },
     api: { requests: 0, retries: 0, rateLimitWaits: 12, rateLimitWaitSeconds: 41.5, rateLimitRejections: 0 },
-    errorCategory: null, errorMessage: null,
+    errorCategory: null, errorMessage: null, cancelRequest: null,
   };
   await store.createRun(run);
   const categories: ErrorCategory[] = ['VALIDATION_ERROR', 'INVALID_CREDENTIALS', 'CONFLICT'];
@@ -91,7 +91,7 @@ async function generateRun(store: RunStore): Promise<void> {
           syncId: SYNC_ID, recordKey: `${key}#${n + 1}`, partitionKey: key, entity: 'pull_request', status: fails ? 'failed' : 'synced',
           externalId: fails ? null : String(p * 1000 + n), errorCategory: fails ? categories[n % categories.length]! : null,
           errorMessage: fails ? `record ${key}#${n + 1} rejected: field "title" is too long (${300 + n} > 256)` : null,
-          updatedAt: startedAt,
+          requestId: null, updatedAt: startedAt,
         });
       }
       const batchFailed = records.filter((r) => r.status === 'failed').length;
@@ -112,6 +112,7 @@ async function generateRun(store: RunStore): Promise<void> {
       records: { synced: RECORDS_PER_PARTITION - failing, failed: failing, skipped: 0, pending: 0 },
       batchesTotal: RECORDS_PER_PARTITION / BATCH_SIZE, batchesFailed: failing ? 1 : 0, startedAt, finishedAt: startedAt,
       durationMs: 200 + (p % 300), errorCategory: failing ? 'VALIDATION_ERROR' : null, errorMessage: null,
+      recordsExpected: RECORDS_PER_PARTITION,
     });
   }
   await store.updateRun({

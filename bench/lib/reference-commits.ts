@@ -18,7 +18,7 @@ export type CommitFn = (commit: BatchCommit) => Promise<void>;
 
 const TYPES: Record<RecordStateColumn, string> = {
   sync_id: 'text', record_key: 'text', partition_key: 'text', entity: 'text', status: 'text',
-  external_id: 'text', error_category: 'text', error_message: 'text', updated_at: 'timestamptz',
+  external_id: 'text', error_category: 'text', error_message: 'text', updated_at: 'timestamptz', request_id: 'text',
 };
 const COLUMNS = RECORD_STATE_COLUMNS.join(', ');
 const UPDATES = RECORD_STATE_COLUMNS.filter((c) => c !== 'sync_id' && c !== 'record_key').map((c) => `${c} = excluded.${c}`).join(', ');

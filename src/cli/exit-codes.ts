@@ -8,8 +8,17 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/** Exhaustive on purpose: a new status must choose its exit code here. */
+const EXIT_OF: Record<RunStatus, number> = {
+  succeeded: EXIT.success,
+  partial: EXIT.failures,
+  failed: EXIT.failures,
+  interrupted: EXIT.interrupted,
+  // Stopped on request (API, another process): not a success, resumable like an interruption.
+  cancelled: EXIT.failures,
+  running: EXIT.failures,
+};
+
 export function exitCodeOf(status: RunStatus): number {
-  if (status === 'succeeded') return EXIT.success;
-  if (status === 'interrupted') return EXIT.interrupted;
-  return EXIT.failures;
+  return EXIT_OF[status];
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, SyncError, UsageError } from '../errors/sync-error.js';
+import { RUN_STATUSES } from '../ports/run-store.js';
 import { VERSION } from '../wiring/version.js';
 import { EXIT } from './exit-codes.js';
 
@@ -56,7 +57,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--per-page <n>', 'pull requests per API page (GitHub allows 100)', int('--per-page'))
       .option('--concurrency <n>', 'repositories synced at once', int('--concurrency'))
       .option('--max-concurrent-requests <n>', 'API requests in flight at once (1 = sequential)', int('--max-concurrent-requests'))
-      .option('--resume [sync-id]', 'resume an interrupted demo run (default: the latest)')
+      .option('--resume [sync-id]', 'resume an interrupted or cancelled demo run (default: the latest)')
       .option('--data-dir <dir>', 'where the run store and the demo database go', './data')
       .option('--reports-dir <dir>', 'root of the report folders', './reports')
       .option('--scale <preset>', 'orders: small (120 orders) or production (7,104 orders, 34 customers, 127 groups)')
@@ -73,7 +74,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .description('run a configured pipeline (dry by default)')
       .requiredOption('-c, --config <file>', 'pipeline config (.toml, .yaml)')
       .option('--execute', 'write to the destination (default: dry run, every record skipped)')
-      .option('--resume <sync-id>', 'continue an interrupted run from its checkpoints')
+      .option('--resume <sync-id>', 'continue an interrupted or cancelled run from its checkpoints')
       .option('--retry-failed <sync-id>', 're-run only the records that failed in that sync')
       .option('--environment <name>', 'merge the config\'s [environments.<name>] section over it (e.g. development, production)')
       .option('--customer <name>', 'orders: only this customer (repeatable; case-insensitive)', collect)
@@ -86,7 +87,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('runs')
     .description('list runs, most recent first')
     .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
-    .option('--status <status>', 'running | succeeded | partial | failed | interrupted')
+    .option('--status <status>', RUN_STATUSES.join(' | '))
     .option('--pipeline <name>', 'only this pipeline')
     .option('--since <when>', 'ISO date or duration back from now (24h, 7d)')
     .option('--limit <n>', 'at most this many runs', '20')
@@ -123,11 +124,34 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   withOutputOptions(
     program
       .command('serve')
-      .description('serve /metrics, /healthz and /readyz')
-      .option('--port <port>', 'port to listen on', '9464')
-      .option('--host <host>', 'address to bind', '127.0.0.1')
-      .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db'),
+      .description('the sync service: runs declared pipelines on request, the status API (/api/v1), the dashboard (/), /metrics')
+      .option('-c, --config <file>', 'service config (.toml, .yaml): organizations, declared pipelines, API tokens')
+      .option('--port <port>', 'port to listen on (default: the config\'s listen.port, 9464)')
+      .option('--host <host>', 'address to bind (default: the config\'s listen.host, 127.0.0.1)')
+      .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL (default: the config\'s store, ./data/syncscope.db)')
+      .option('--demo', 'also declare the bundled GitHub simulator as the github-demo pipeline and print a one-time token to sign in with'),
   ).action(async (options) => setExitCode(await (await import('./commands/serve.js')).serveCommand(options)));
+
+  program
+    .command('status')
+    .description('where a sync stands (progress, ETA, partitions, errors), from the run store or a service (--url)')
+    .argument('[sync-id]', 'a sync ID; without it, the runs in progress and the latest ones')
+    .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
+    .option('--url <url>', 'a syncscope service, e.g. http://127.0.0.1:9464 (token from SYNCSCOPE_TOKEN)')
+    .option('--watch', 'redraw until the run ends')
+    .option('--interval <seconds>', 'seconds between redraws with --watch', '2')
+    .option('--json', 'print the status view as JSON')
+    .action(async (syncId: string | undefined, options) => setExitCode(await (await import('./commands/status.js')).statusCommand(syncId, options)));
+
+  program
+    .command('token')
+    .description('API tokens for `serve`')
+    .command('new')
+    .description('print a new random API token and the config entry holding its hash')
+    .requiredOption('--id <id>', 'name of the token in logs (e.g. acme-ops)')
+    .option('--organization <org>', 'organization it sees', 'default')
+    .addOption(new Option('--role <role>', 'read: GET only; operate: also start and cancel runs').choices(['read', 'operate']).default('read'))
+    .action(async (options) => setExitCode((await import('./commands/token.js')).tokenNewCommand(options)));
 
   program
     .command('simulate')

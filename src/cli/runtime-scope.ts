@@ -22,10 +22,12 @@ function logFormatOf(option: string | undefined): LogFormat {
   throw new UsageError(`--log-format must be json or text, not "${option}"`);
 }
 
-/** What a command that runs one pipeline's sync tells its scope. */
+/** What a command tells its scope. */
 export interface SyncScope {
-  /** The pipeline the command syncs: its metrics are pushed at exit, grouped by it. */
-  pipeline: string;
+  /** The pipeline a one-shot sync command syncs: its metrics are pushed at exit, grouped by it. */
+  pipeline?: string;
+  /** Draw the terminal progress bar (default true); `serve` runs many syncs and has a dashboard. */
+  progressBar?: boolean;
 }
 
 /**
@@ -33,10 +35,12 @@ export interface SyncScope {
  * when a Pushgateway is configured), writes the metrics file and flushes telemetry, whatever the
  * command's outcome. Returns the command's exit code.
  */
-export async function withRuntime(options: OutputOptions, command: (runtime: Runtime) => Promise<number>, sync?: SyncScope): Promise<number> {
+export async function withRuntime(options: OutputOptions, command: (runtime: Runtime) => Promise<number>, sync: SyncScope = {}): Promise<number> {
   const logFormat = logFormatOf(options.logFormat);
-  // A bar only where a person watches: a terminal with readable logs, not JSON for machines.
-  const bar = process.stderr.isTTY && logFormat === 'text' ? new TerminalProgressBar(process.stderr) : undefined;
+  // A bar only where a person watches one run: a terminal with readable logs, not JSON for machines
+  // (and not `serve`, whose runs are many and watched on its dashboard).
+  const wantsBar = sync.progressBar ?? true;
+  const bar = wantsBar && process.stderr.isTTY && logFormat === 'text' ? new TerminalProgressBar(process.stderr) : undefined;
   const runtime = Runtime.start({
     env: readEnvironment(process.env, { logLevel: options.logLevel }),
     logFormat,
@@ -47,7 +51,7 @@ export async function withRuntime(options: OutputOptions, command: (runtime: Run
     return await command(runtime);
   } finally {
     bar?.finish();
-    if (sync) await runtime.pushMetrics(sync.pipeline);
+    if (sync.pipeline) await runtime.pushMetrics(sync.pipeline);
     if (options.metricsFile) {
       await mkdir(dirname(options.metricsFile), { recursive: true });
       await writeFile(options.metricsFile, await renderPrometheusText(runtime.metrics));

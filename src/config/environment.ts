@@ -134,3 +134,13 @@ export function readEnvironment(env: Env = process.env, overrides: { logLevel?: 
 export function readToken(tokenEnv: string, env: Env = process.env): string | undefined {
   return nonEmpty(env[tokenEnv]);
 }
+
+/** The bearer token `syncscope status --url` sends (SYNCSCOPE_TOKEN); never a flag, so it stays out of shell history and `ps`. */
+export function readClientToken(env: Env = process.env): string | undefined {
+  return nonEmpty(env.SYNCSCOPE_TOKEN);
+}
+
+/** Whether a terminal may be coloured: not when NO_COLOR is set (https://no-color.org). */
+export function colorAllowed(env: Env = process.env): boolean {
+  return env.NO_COLOR === undefined || env.NO_COLOR === '';
+}

@@ -39,8 +39,19 @@ export function formatIssues(issues: z.core.$ZodIssue[], lineOf: (path: Array<st
     .join('\n');
 }
 
-/** Reads a `.toml`, `.yaml` or `.yml` pipeline file. */
+/** Reads a `.toml`, `.yaml` or `.yml` pipeline file; `environment` merges its `[environments.<name>]` section. */
 export async function loadPipelineConfig(path: string, options: { environment?: string } = {}): Promise<PipelineConfig> {
+  const { raw, locate } = await readConfig(path);
+  return parsePipelineConfig(raw, `config file ${path}`, { environment: options.environment, locate });
+}
+
+/** The parsed content of a `.toml`, `.yaml` or `.yml` file; errors name the file. */
+export async function readConfigFile(path: string): Promise<unknown> {
+  return (await readConfig(path)).raw;
+}
+
+/** The parsed content, and where each key is written (for errors that name the line). */
+async function readConfig(path: string): Promise<{ raw: unknown; locate: KeyLocator }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -48,22 +59,14 @@ export async function loadPipelineConfig(path: string, options: { environment?: 
     throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
   }
   const ext = extname(path).toLowerCase();
-  let raw: unknown;
-  let locate: KeyLocator;
   try {
     // Each parser is loaded for the file that needs it (the YAML one is a tenth of the CLI's start-up).
-    if (ext === '.toml') {
-      raw = (await import('smol-toml')).parse(text);
-      locate = tomlKeyLocator(text);
-    } else if (ext === '.yaml' || ext === '.yml') {
-      raw = (await import('yaml')).parse(text);
-      locate = (await import('./yaml-key-lines.js')).yamlKeyLocator(text);
-    } else throw new ConfigError(`config file ${path} must end in .toml, .yaml or .yml`);
+    if (ext === '.toml') return { raw: (await import('smol-toml')).parse(text), locate: tomlKeyLocator(text) };
+    if (ext === '.yaml' || ext === '.yml') return { raw: (await import('yaml')).parse(text), locate: (await import('./yaml-key-lines.js')).yamlKeyLocator(text) };
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
     throw new ConfigError(`config file ${path} is not valid ${ext.slice(1).toUpperCase()}: ${(error as Error).message}`, { cause: error });
   }
-  return parsePipelineConfig(raw, `config file ${path}`, { environment: options.environment, locate });
+  throw new ConfigError(`config file ${path} must end in .toml, .yaml or .yml`);
 }
 
 function kindOf(raw: unknown, origin: string, locate: KeyLocator | undefined): PipelineKind {

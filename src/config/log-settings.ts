@@ -6,7 +6,7 @@
  */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-export const LOG_COMPONENTS = ['pipeline', 'partition', 'batch', 'api', 'db', 'record', 'report'] as const;
+export const LOG_COMPONENTS = ['pipeline', 'partition', 'batch', 'api', 'db', 'record', 'report', 'server'] as const;
 export type LogComponent = (typeof LOG_COMPONENTS)[number];
 
 export function isLogLevel(value: string): value is LogLevel {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, reportsSection, storeSection } from './sections.js';
+import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, pipelineOrganization, reportsSection, storeSection } from './sections.js';
 
 /* The orders pipeline: pending rows of an order table (SQLite or PostgreSQL) → Monday.com groups and items. */
 
@@ -96,6 +96,7 @@ export const ordersPipelineSchema = z
     pipeline: z
       .object({
         name: pipelineName,
+        organization: pipelineOrganization,
         kind: z.literal('orders').describe('Pipeline kind: orders (order rows → Monday.com).'),
       })
       .strict(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ordersPipelineSchema, type OrdersPipelineConfig } from './orders-pipeline-schema.js';
-import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, reportsSection, storeSection } from './sections.js';
+import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, pipelineOrganization, reportsSection, storeSection } from './sections.js';
+
+export { postgresStore, sqliteStore } from './sections.js';
 
 const githubSource = z
   .object({
@@ -36,6 +38,7 @@ export const githubPipelineSchema = z
     pipeline: z
       .object({
         name: pipelineName,
+        organization: pipelineOrganization,
         kind: z.literal('github').default('github').describe('Pipeline kind: github (pull requests → SQLite) or orders (order rows → Monday.com).'),
       })
       .strict(),

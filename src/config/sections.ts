@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { organizationId } from './organization.js';
 import { DEFAULT_SECRET_KEYS } from './secret-keys.js';
 
 /* Config sections every pipeline kind shares: its name, run store, engine options, API client, audit, reports. */
@@ -8,14 +9,18 @@ export const pipelineName = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _')
   .describe('Pipeline name: a metric label, so keep it stable.');
 
-const sqliteStore = z
+export const pipelineOrganization = organizationId
+  .default('default')
+  .describe('Organization the pipeline and its runs belong to; API tokens see only their organization.');
+
+export const sqliteStore = z
   .object({
     type: z.literal('sqlite'),
     path: z.string().min(1).default('./data/syncscope.db').describe('SQLite file of the run store.'),
   })
   .strict();
 
-const postgresStore = z
+export const postgresStore = z
   .object({
     type: z.literal('postgres'),
     url: z.string().min(1).describe('PostgreSQL connection string, e.g. postgres://user@host:5432/db.'),

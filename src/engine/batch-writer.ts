@@ -145,7 +145,8 @@ export class BatchWriter {
         const syncError = toSyncError(error);
         const decision = decideRetry({ category: syncError.category, attempt }, this.options.writeRetry, this.clock.now());
         if (!decision.retry) {
-          const failures = records.map((r) => ({ key: r.key, category: syncError.category, message: syncError.message }));
+          const requestId = syncError.requestId ? { requestId: syncError.requestId } : {};
+          const failures = records.map((r) => ({ key: r.key, category: syncError.category, message: syncError.message, ...requestId }));
           return { failures, externalIds: {}, containerIds: {}, changes: [], attempt, batchError: syncError };
         }
         await this.clock.sleep(decision.delayMs);
@@ -220,6 +221,7 @@ function stateOf(
     externalId: externalId ?? null,
     errorCategory: failure?.category ?? null,
     errorMessage: failure?.message ?? null,
+    requestId: failure?.requestId ?? null,
     updatedAt,
   };
 }

@@ -13,6 +13,12 @@ export interface BufferedAuditSinkLimits {
   maxPending?: number;
   /** Body bytes kept at most while the store refuses writes; beyond it rows are dropped (reported). */
   maxPendingBytes?: number;
+  /**
+   * A row waits at most this long before it is written (default 1000 ms), so readers in other
+   * processes (the status API: calls made, quota spent, the ETA's calls per record) stay current
+   * on a slow run too.
+   */
+  maxDelayMs?: number;
 }
 
 const DEFAULTS: Required<BufferedAuditSinkLimits> = {
@@ -20,6 +26,7 @@ const DEFAULTS: Required<BufferedAuditSinkLimits> = {
   batchBytes: 2 * 1024 * 1024,
   maxPending: 50_000,
   maxPendingBytes: 64 * 1024 * 1024,
+  maxDelayMs: 1000,
 };
 
 /**
@@ -33,6 +40,7 @@ export class BufferedAuditSink implements AuditSink {
   private pendingBytes = 0;
   private writing: Promise<void> = Promise.resolve();
   private readonly limits: Required<BufferedAuditSinkLimits>;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: RunStore,
@@ -46,9 +54,12 @@ export class BufferedAuditSink implements AuditSink {
     this.pending.push(row);
     this.pendingBytes += bodyBytes(row);
     if (this.pending.length >= this.limits.batchSize || this.pendingBytes >= this.limits.batchBytes) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.limits.maxDelayMs).unref();
   }
 
   flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.writing = this.writing.then(() => this.writePending());
     return this.writing;
   }

@@ -11,4 +11,6 @@ export interface EngineOptions {
   writeRetry: RetryPolicyOptions;
   /** Only these record keys are written (`run --retry-failed`); others are read and ignored. */
   onlyRecordKeys?: ReadonlySet<string>;
+  /** How often the run store is asked for a cancel request (default 1000 ms). */
+  cancelPollMs?: number;
 }

@@ -1,4 +1,4 @@
-import { InterruptedError, toSyncError, type SyncError } from '../errors/sync-error.js';
+import { CancelledError, InterruptedError, toSyncError, type SyncError } from '../errors/sync-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { Partition, RecordFailure, SourceRecord } from '../ports/records.js';
@@ -19,6 +19,8 @@ export interface PartitionRunnerDeps {
   options: EngineOptions;
   clock: Clock;
   signal?: AbortSignal;
+  /** Whether a stored cancel request asks the run to stop (checked between batches). */
+  cancelled?: () => Promise<boolean>;
   /** Records read but not yet committed, so an interrupted run can report them `pending`. */
   onUncommitted?: (delta: number) => void;
   /** A batch committed: its records reached a final state. */
@@ -60,6 +62,10 @@ export async function runPartition(
           const wanted = filterWanted(page.records, deps.options.onlyRecordKeys);
           deps.onUncommitted?.(wanted.length);
           await writePage(deps, partition, row, wanted, page.failures ?? [], page.nextCursor ?? null);
+          if (page.expectedRecords !== undefined) row.recordsExpected = page.expectedRecords;
+          // Saved per page so another process (the status API, `syncscope status`) sees the
+          // partition advance; its counts never run ahead of the batches committed above.
+          await deps.store.savePartition(row);
           t.events.partitionProgress(partition.kind, {
             [partition.kind]: partition.key,
             records_synced: row.records.synced,
@@ -106,6 +112,7 @@ async function writePage(
   const batchCount = Math.max(1, Math.ceil(records.length / size));
   for (let i = 0; i < batchCount; i++) {
     if (deps.signal?.aborted) throw new InterruptedError();
+    if (await deps.cancelled?.()) throw new CancelledError();
     const batch = records.slice(i * size, (i + 1) * size);
     const isLast = i === batchCount - 1;
     const outcome = await deps.writer.write({

@@ -1,9 +1,10 @@
 import { context, SpanKind, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { InterruptedError, toSyncError, type SyncError } from '../errors/sync-error.js';
+import { CancelWatch } from './cancel-watch.js';
 import type { Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { Partition } from '../ports/records.js';
-import type { PartitionRow, RunRow, RunStatus, RunStore } from '../ports/run-store.js';
+import type { CancelRequest, PartitionRow, RunRow, RunStatus, RunStore } from '../ports/run-store.js';
 import type { ProgressListener } from '../ports/progress.js';
 import type { Source } from '../ports/source.js';
 import { ATTR, SPAN } from '../telemetry/names.js';
@@ -17,6 +18,8 @@ import { deriveRunStatus, emptyRun, summariseRun } from './run-state.js';
 export interface RunPipelineInput {
   syncId: string;
   pipeline: string;
+  /** The organization the run belongs to (default `default`). */
+  organization?: string;
   source: Source;
   destination: Destination;
   store: RunStore;
@@ -33,6 +36,11 @@ export interface RunPipelineInput {
   signal?: AbortSignal;
   /** Told as partitions finish and batches commit (a terminal progress bar listens here). */
   onProgress?: ProgressListener;
+  /**
+   * Told once when a stored cancel request is seen (see `RunStore.requestCancel`): the wiring aborts
+   * the connectors' waits. The engine itself stops at the next batch boundary either way.
+   */
+  onCancelRequested?: (request: CancelRequest) => void;
 }
 
 /**
@@ -57,10 +65,25 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
       const { traceId, spanId } = root.spanContext();
       t.events = t.events.withTraceContext(traceId, spanId);
       let run: RunRow = existing
-        ? { ...existing, status: 'running', resumeCount: existing.resumeCount + 1, finishedAt: null }
+        ? { ...existing, status: 'running', resumeCount: existing.resumeCount + 1, finishedAt: null, cancelRequest: null }
         : emptyRun(input, traceId, spanId, new Date(started).toISOString());
-      if (existing) await store.updateRun(run);
-      else await store.createRun(run);
+      if (existing) {
+        await store.updateRun(run);
+        // A request that stopped an earlier attempt is spent: this attempt was asked for.
+        await store.clearCancelRequest(input.syncId);
+      } else await store.createRun(run);
+      const cancel = new CancelWatch({
+        store,
+        syncId: input.syncId,
+        clock,
+        pollMs: input.options.cancelPollMs ?? 1000,
+        onRequested: (request) => {
+          t.events.cancelRequested({ requested_at: request.requestedAt, requested_by: request.requestedBy });
+          input.onCancelRequested?.(request);
+        },
+        onPollFailed: (error) => t.events.cancelCheckFailed({ error_message: t.redactor.text(toSyncError(error).message) }),
+      });
+      cancel.start();
       await store.saveAttempt({ syncId: input.syncId, attempt, startedAt: new Date(started).toISOString(), finishedAt: null, status: 'running', traceId, spanId });
       t.events.pipelineStarted({ attempt, dry_run: input.options.dryRun, resumed: Boolean(existing), retry_of: input.retryOf ?? null });
 
@@ -70,16 +93,19 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
         phase(t, 'listing_partitions', null);
         const partitions = await input.source.listPartitions();
         phase(t, 'syncing', 'listing_partitions');
-        await syncPartitions(input, partitions, (delta) => (uncommitted += delta));
+        await syncPartitions(input, partitions, cancel, (delta) => (uncommitted += delta));
       } catch (error) {
         runError = toSyncError(error);
+      } finally {
+        cancel.stop();
       }
       phase(t, 'finalizing', 'syncing');
       await t.audit.flush();
 
       const partitions = await store.listPartitions(input.syncId);
       const interrupted = input.signal?.aborted === true || runError instanceof InterruptedError;
-      const status: RunStatus = interrupted ? 'interrupted' : deriveRunStatus(partitions, runError);
+      const cancelled = cancel.requested !== null && (interrupted || unfinished(partitions));
+      const status: RunStatus = cancelled ? 'cancelled' : interrupted ? 'interrupted' : deriveRunStatus(partitions, runError);
       const finished = clock.now();
       run = await summariseRun(store, run, {
         status,
@@ -91,6 +117,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
         error: runError ? { category: runError.category, message: t.redactor.text(runError.message) } : undefined,
       });
       await store.updateRun(run);
+      run = { ...run, cancelRequest: cancel.requested };
       await store.saveAttempt({ syncId: input.syncId, attempt, startedAt: new Date(started).toISOString(), finishedAt: run.finishedAt, status, traceId, spanId });
 
       t.metrics.runs.inc({ pipeline: input.pipeline, status });
@@ -106,6 +133,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
         duration_ms: Math.round(finished - started),
         error_category: run.errorCategory,
         error_message: run.errorMessage,
+        ...(cancelled ? { cancelled_by: cancel.requested?.requestedBy ?? null } : {}),
       };
       if (status === 'succeeded' || status === 'partial') t.events.pipelineCompleted(fields);
       else {
@@ -123,7 +151,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
   );
 }
 
-async function syncPartitions(input: RunPipelineInput, partitions: Partition[], onUncommitted: (d: number) => void): Promise<void> {
+async function syncPartitions(input: RunPipelineInput, partitions: Partition[], cancel: CancelWatch, onUncommitted: (d: number) => void): Promise<void> {
   const { store, syncId } = input;
   const known = new Map((await store.listPartitions(syncId)).map((p) => [p.partitionKey, p]));
   const checkpoints = await store.getCheckpoints(syncId);
@@ -153,6 +181,7 @@ async function syncPartitions(input: RunPipelineInput, partitions: Partition[], 
   const deps = {
     ...input,
     writer,
+    cancelled: () => cancel.check(),
     onUncommitted,
     onBatch: (records: number, failed: number) => {
       progress.recordsDone += records;
@@ -163,13 +192,18 @@ async function syncPartitions(input: RunPipelineInput, partitions: Partition[], 
   await mapWithConcurrency(partitions, input.options.partitionConcurrency, async (partition) => {
     const previous = known.get(partition.key);
     if (!previous || isDone(previous)) return;
-    if (input.signal?.aborted) return;
+    if (input.signal?.aborted || (await cancel.check())) return;
     const cursor = checkpoints.get(partition.key);
     const row = await runPartition(deps, partition, previous, cursor ?? undefined);
     if (isDone(row)) progress.partitionsDone += 1;
     report();
   });
   input.onProgress?.({ ...progress, finished: true });
+}
+
+/** Whether some partition did not finish (a cancel seen after the last batch changes nothing). */
+function unfinished(partitions: PartitionRow[]): boolean {
+  return partitions.some((p) => p.status !== 'succeeded' && p.status !== 'failed');
 }
 
 function pendingPartition(syncId: string, partition: Partition): PartitionRow {
@@ -186,6 +220,7 @@ function pendingPartition(syncId: string, partition: Partition): PartitionRow {
     durationMs: null,
     errorCategory: null,
     errorMessage: null,
+    recordsExpected: null,
   };
 }
 

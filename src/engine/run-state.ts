@@ -3,7 +3,7 @@ import type { PartitionRow, RunRow, RunStatus, RunStore } from '../ports/run-sto
 import type { RunApiStats } from '../telemetry/run-telemetry.js';
 
 export function emptyRun(
-  input: { syncId: string; pipeline: string; recordedOptions: Record<string, unknown>; retryOf?: string },
+  input: { syncId: string; pipeline: string; organization?: string; recordedOptions: Record<string, unknown>; retryOf?: string },
   traceId: string,
   rootSpanId: string,
   startedAt: string,
@@ -11,6 +11,7 @@ export function emptyRun(
   return {
     syncId: input.syncId,
     pipeline: input.pipeline,
+    organization: input.organization ?? 'default',
     status: 'running',
     options: input.recordedOptions,
     startedAt,
@@ -26,6 +27,7 @@ export function emptyRun(
     api: { requests: 0, retries: 0, rateLimitWaits: 0, rateLimitWaitSeconds: 0, rateLimitRejections: 0 },
     errorCategory: null,
     errorMessage: null,
+    cancelRequest: null,
   };
 }
 

@@ -30,6 +30,8 @@ export function isRetryableCategory(category: ErrorCategory): boolean {
 
 export interface SyncErrorOptions {
   cause?: unknown;
+  /** The provider's request ID of the response that produced the error (for support tickets). */
+  requestId?: string;
   /** HTTP status of the response that produced the error, when there was one. */
   status?: number;
   /** Seconds the provider asked us to wait (Retry-After, retry_in_seconds). */
@@ -42,6 +44,7 @@ export class SyncError extends Error {
   readonly retryable: boolean;
   readonly status: number | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly requestId: string | undefined;
 
   constructor(category: ErrorCategory, message: string, options: SyncErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -50,6 +53,7 @@ export class SyncError extends Error {
     this.retryable = isRetryableCategory(category);
     this.status = options.status;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.requestId = options.requestId;
   }
 }
 
@@ -67,6 +71,13 @@ export class UsageError extends SyncError {
   }
 }
 
+/** Input from a client (an API request) is invalid; each bad field is named as the client sent it. */
+export class FieldValidationError extends SyncError {
+  constructor(readonly fields: Array<{ field: string; message: string }>) {
+    super('VALIDATION_ERROR', fields.map((f) => `${f.field}: ${f.message}`).join('; '));
+  }
+}
+
 /** A single record was rejected (bad shape, refused by the destination). */
 export class RecordValidationError extends SyncError {
   constructor(message: string, options: SyncErrorOptions = {}) {
@@ -78,6 +89,13 @@ export class RecordValidationError extends SyncError {
 export class InterruptedError extends SyncError {
   constructor(message = 'sync interrupted') {
     super('INTERNAL', message);
+  }
+}
+
+/** The run was cancelled through a stored cancel request; it stops like an interrupted run. */
+export class CancelledError extends InterruptedError {
+  constructor(message = 'sync cancelled') {
+    super(message);
   }
 }
 

@@ -65,4 +65,6 @@ export interface RecordFailure {
   key: string;
   category: ErrorCategory;
   message: string;
+  /** Provider request ID of the failing call, for a support ticket (kept with the record state). */
+  requestId?: string;
 }

@@ -1,8 +1,13 @@
 import type { ErrorCategory } from '../errors/sync-error.js';
 import type { DestinationAction, DestinationChange, PartitionKind, RecordStatus } from './records.js';
 
-/** Lifecycle of a run. `partial`: finished, but some records or partitions failed. */
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
+/**
+ * Lifecycle of a run. `partial`: finished, but some records or partitions failed. `interrupted`
+ * (a signal or a crash) and `cancelled` (asked to through `requestCancel`) are both resumable.
+ * Every exhaustive map of statuses (marks, exit codes, filters) is keyed by this list.
+ */
+export const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'interrupted', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 export type PartitionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 export type BatchStatus = 'success' | 'failure';
 
@@ -17,6 +22,11 @@ export interface RecordCounts {
 export interface RunRow {
   syncId: string;
   pipeline: string;
+  /**
+   * The organization the run belongs to (its pipeline's `pipeline.organization`, `default` unless
+   * set): API tokens of one organization see only its runs. Fixed when the run is created.
+   */
+  organization: string;
   status: RunStatus;
   /** The options the run was started with (dry run, limits, ...), secrets removed. */
   options: Record<string, unknown>;
@@ -43,6 +53,44 @@ export interface RunRow {
   };
   errorCategory: ErrorCategory | null;
   errorMessage: string | null;
+  /**
+   * Set by `requestCancel` (possibly from another process); never written by `updateRun`, so the
+   * process running the sync cannot overwrite a request it has not seen yet.
+   */
+  cancelRequest: CancelRequest | null;
+}
+
+/** Someone asked a running sync to stop; the engine honours it between batches. */
+export interface CancelRequest {
+  /** ISO timestamp of the request. */
+  requestedAt: string;
+  /** Who asked: an API token's ID (never the token) or `cli`. */
+  requestedBy: string;
+}
+
+/** What `requestCancel` did. */
+export type CancelOutcome =
+  | { result: 'requested'; request: CancelRequest }
+  /** A request was already pending: the first one stands. */
+  | { result: 'already_requested'; request: CancelRequest }
+  /** The run exists but is not running (finished, interrupted, cancelled). */
+  | { result: 'not_running'; status: RunStatus }
+  | { result: 'not_found' };
+
+/**
+ * The latest rate-limit state one run saw for one budget (connector + resource), kept so that
+ * another process (the status API) can bound the run's ETA by the budget left and its reset.
+ */
+export interface RateLimitRow {
+  syncId: string;
+  connector: string;
+  resource: string;
+  limit: number;
+  remaining: number;
+  /** ISO timestamp at which the window resets. */
+  resetAt: string;
+  /** ISO timestamp of the response that reported it. */
+  observedAt: string;
 }
 
 /** One attempt (the first run, or a resume) of a sync. */
@@ -69,6 +117,11 @@ export interface PartitionRow {
   durationMs: number | null;
   errorCategory: ErrorCategory | null;
   errorMessage: string | null;
+  /**
+   * How many records the source expects the partition to hold (e.g. GitHub's last page × page
+   * size), for progress and ETA; `null` while unknown. An estimate, never a limit.
+   */
+  recordsExpected: number | null;
 }
 
 export interface BatchRow {
@@ -97,6 +150,8 @@ export interface RecordStateRow {
   externalId: string | null;
   errorCategory: ErrorCategory | null;
   errorMessage: string | null;
+  /** Provider request ID of the call that failed the record (`x-github-request-id`, Monday `request_id`), if any. */
+  requestId: string | null;
   updatedAt: string;
 }
 
@@ -186,11 +241,24 @@ export interface FailureCategoryRow {
   count: number;
 }
 
+/** A position in the runs list (most recent first): the last run of the previous page. */
+export interface RunCursor {
+  startedAt: string;
+  syncId: string;
+}
+
 export interface RunFilter {
   status?: RunStatus;
   pipeline?: string;
+  /** Only runs of this organization. */
+  organization?: string;
   /** ISO timestamp: only runs started at or after it. */
   since?: string;
+  /**
+   * Keyset pagination: only runs that sort after this one (started earlier, or at the same instant
+   * with a smaller sync ID). Runs added meanwhile sort before it, so pages never repeat or skip.
+   */
+  after?: RunCursor;
   /** Most recent first; default 50. */
   limit?: number;
 }
@@ -206,6 +274,8 @@ export interface ApiCallQuery {
 export interface RecordStateQuery {
   status?: RecordStatus;
   partitionKey?: string;
+  /** Keyset pagination: only records whose key sorts after this one (the order is by record key). */
+  afterKey?: string;
   limit?: number;
 }
 
@@ -238,8 +308,19 @@ export interface RunStore {
   /** Replaces the mutable fields of a run (status, counts, timings, errors). */
   updateRun(run: RunRow): Promise<void>;
   getRun(syncId: string): Promise<RunRow | undefined>;
-  /** Runs matching the filter, most recent first. */
+  /** Runs matching the filter, most recent first (start time, then sync ID, both descending). */
   listRuns(filter?: RunFilter): Promise<RunRow[]>;
+
+  /**
+   * Asks a running run to stop, atomically: only a `running` run without a pending request gets
+   * one. The process running it sees the request (`getCancelRequest`) between batches and ends the
+   * run `cancelled`, resumable. Works across processes: the store is the only channel.
+   */
+  requestCancel(syncId: string, request: CancelRequest): Promise<CancelOutcome>;
+  /** The pending cancel request of a run (cheap enough to poll every second), or null. */
+  getCancelRequest(syncId: string): Promise<CancelRequest | null>;
+  /** Drops a run's cancel request, when it resumes: the request was for the attempt it stopped. */
+  clearCancelRequest(syncId: string): Promise<void>;
   /** The most recent run of `pipeline` that started before `syncId` (for report deltas). */
   previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined>;
 
@@ -273,6 +354,10 @@ export interface RunStore {
   listDestinationChanges(syncId: string, query?: DestinationChangeQuery): Promise<DestinationChangeRow[]>;
   /** Its destination changes counted per partition, kind and action (no rows loaded). */
   countDestinationChanges(syncId: string): Promise<DestinationChangeCount[]>;
+  /** Upserts rate-limit states, keyed by (sync ID, connector, resource). */
+  saveRateLimits(rows: RateLimitRow[]): Promise<void>;
+  /** The latest rate-limit state per connector and resource of a sync, by connector then resource. */
+  listRateLimits(syncId: string): Promise<RateLimitRow[]>;
 
   /** Checkpoint cursor per partition key (`null`: partition finished). */
   getCheckpoints(syncId: string): Promise<Map<string, string | null>>;

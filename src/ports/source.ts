@@ -15,6 +15,12 @@ export interface SourcePage {
    * `undefined` on the last page.
    */
   nextCursor: string | undefined;
+  /**
+   * The source's estimate of how many records the whole partition holds (from its start, not from
+   * the cursor), when it can tell (GitHub: the `rel="last"` page × page size). Progress and ETA
+   * use it; nothing relies on it being exact.
+   */
+  expectedRecords?: number;
 }
 
 /** What became of one record of an executed batch, as its source is told. */

@@ -77,6 +77,8 @@ export interface DigestFailedRecord {
   entity: string;
   category: ErrorCategory | null;
   message: string | null;
+  /** The provider's request ID of the call that failed it (Monday's `request_id`), when known. */
+  request_id: string | null;
 }
 
 export interface DigestPartition {

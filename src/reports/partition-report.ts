@@ -73,6 +73,7 @@ export async function buildPartitionReport(
       entity: r.entity,
       category: r.errorCategory,
       message: r.errorMessage === null ? null : redact(r.errorMessage),
+      request_id: r.requestId,
     })),
     ...(customer && partition.kind === 'customer' ? { customer: await buildCustomerDetail(store, digest, partition, customer.failedCalls, customer.rows, redact) } : {}),
     links: digest.links,
@@ -109,9 +110,11 @@ function errorsOf(r: PartitionReport): string {
   if (p.error_category) lines.push(`**${errorCell(p)}**${p.error_message ? ` — ${clip(p.error_message, 400)}` : ''}`);
   if (r.failed_records.length > 0) {
     const more = p.records.failed > r.failed_records.length ? ` (first ${r.failed_records.length} of ${formatCount(p.records.failed)})` : '';
+    // The provider's request ID is what its support asks for; the column shows when any record has one.
+    const withIds = r.failed_records.some((f) => f.request_id);
     lines.push(`### Failing records${more}`, mdTable(
-      ['Record', 'Entity', 'Category', 'Message'],
-      r.failed_records.map((f) => [code(f.record_key), f.entity, f.category ?? '', clip(f.message, 300)]),
+      ['Record', 'Entity', 'Category', 'Message', ...(withIds ? ['Request ID'] : [])],
+      r.failed_records.map((f) => [code(f.record_key), f.entity, f.category ?? '', clip(f.message, 300), ...(withIds ? [f.request_id ? code(f.request_id) : '—'] : [])]),
     ));
   }
   return lines.join('\n\n');

@@ -1,4 +1,4 @@
-import type { DestinationChangeCount, PartitionApiUsageRow, PartitionRow, RecordCounts, RunRow, RunStore } from '../ports/run-store.js';
+import type { ApiUsageRow, BatchRow, DestinationChangeCount, PartitionApiUsageRow, PartitionRow, RecordCounts, RunAttemptRow, RunRow, RunStore } from '../ports/run-store.js';
 import { errorsByCategory, runLevelError } from './digest-errors.js';
 import { previousOf, retriedBy } from './digest-history.js';
 import type { DigestApiTotals, DigestChangeCount, DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
@@ -15,6 +15,11 @@ export interface DigestOptions {
   /** A second net over every error message: the store should hold no secrets, but reports leave the building. */
   redact?: (text: string) => string;
   now?: () => number;
+  /**
+   * Compare with the previous run and list later retries (default true). Live views skip it: it
+   * reads other runs, and nothing they show uses it.
+   */
+  history?: boolean;
 }
 
 export const TOP_FAILED_RECORDS = 10;
@@ -32,17 +37,32 @@ interface BatchTotals {
  * aggregated, and at most `TOP_FAILED_RECORDS` of them are read. Undefined for an unknown sync.
  */
 export async function buildRunDigest(store: RunStore, syncId: string, options: DigestOptions = {}): Promise<RunDigest | undefined> {
+  return (await readRunDigest(store, syncId, options))?.digest;
+}
+
+/** The store rows a digest was built from, for views that add live figures to it (`run-status.ts`). */
+export interface DigestRows {
+  run: RunRow;
+  partitions: PartitionRow[];
+  batches: BatchRow[];
+  usage: ApiUsageRow[];
+  attempts: RunAttemptRow[];
+}
+
+/** `buildRunDigest`, also returning the rows it read. */
+export async function readRunDigest(store: RunStore, syncId: string, options: DigestOptions = {}): Promise<{ digest: RunDigest; rows: DigestRows } | undefined> {
   const run = await store.getRun(syncId);
   if (!run) return undefined;
   const now = options.now?.() ?? Date.now();
   const redact = options.redact ?? ((text: string) => text);
-  const [partitionRows, counts, batchRows, usage, failures, failed, changeCounts, partitionUsage] = await Promise.all([
+  const [partitionRows, counts, batchRows, usage, failures, failed, attempts, changeCounts, partitionUsage] = await Promise.all([
     store.listPartitions(syncId),
     store.countRecordStates(syncId),
     store.listBatches(syncId),
     store.apiUsage(syncId),
     store.failuresByCategory(syncId),
     store.listRecordStates(syncId, { status: 'failed', limit: TOP_FAILED_RECORDS }),
+    store.listAttempts(syncId),
     store.countDestinationChanges(syncId),
     store.apiUsageByPartition(syncId),
   ]);
@@ -69,7 +89,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
   // A running attempt adds its time so far to what earlier attempts (before a resume) took.
   const wallMs = run.status !== 'running'
     ? (run.durationMs ?? 0)
-    : (run.durationMs ?? 0) + Math.max(0, now - Date.parse((await store.listAttempts(syncId)).at(-1)?.startedAt ?? run.startedAt));
+    : (run.durationMs ?? 0) + Math.max(0, now - Date.parse(attempts.at(-1)?.startedAt ?? run.startedAt));
   const finished = partitionRows.filter((p) => p.status === 'succeeded' || p.status === 'failed').length;
   const succeeded = partitionRows.filter((p) => p.status === 'succeeded').length;
   const failedPartitions = partitionRows.filter((p) => p.status === 'failed').length;
@@ -82,9 +102,10 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
     entity: r.entity,
     category: r.errorCategory,
     message: r.errorMessage === null ? null : redact(r.errorMessage),
+    request_id: r.requestId,
   }));
 
-  return {
+  const digest: RunDigest = {
     schema_version: 1,
     sync_id: run.syncId,
     pipeline: run.pipeline,
@@ -97,7 +118,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
     trace_id: run.traceId,
     resume_count: run.resumeCount,
     retry_of: run.retryOf,
-    retried_by: await retriedBy(store, run),
+    retried_by: options.history === false ? [] : await retriedBy(store, run),
     records,
     progress: {
       partitions_total: partitionRows.length,
@@ -119,7 +140,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
     partitions,
     quota: usage.map((u) => ({ connector: u.connector, resource: u.resource, calls: u.calls, errors: u.errors, cost: u.cost, duration_ms: Math.round(u.totalDurationMs) })),
     destination_changes: changeTotals(changeCounts),
-    previous: await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
+    previous: options.history === false ? null : await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
     links: grafanaLinks({
       grafanaUrl: options.grafanaUrl,
       serviceName: options.serviceName ?? 'syncscope',
@@ -130,6 +151,7 @@ export async function buildRunDigest(store: RunStore, syncId: string, options: D
     }),
     generated_at: new Date(now).toISOString(),
   };
+  return { digest, rows: { run, partitions: partitionRows, batches: batchRows, usage, attempts } };
 }
 
 function toDigestPartition(

@@ -5,6 +5,7 @@ const RUN_MARKS: Record<RunStatus, string> = {
   partial: '⚠️',
   failed: '❌',
   interrupted: '⏸',
+  cancelled: '⏹',
   running: '⏳',
 };
 

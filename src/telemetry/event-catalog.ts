@@ -16,6 +16,16 @@ export const EVENTS = {
   pipelineCompleted: { name: 'sync.pipeline.completed', level: 'info', when: 'a run finishes, with totals' },
   pipelineFailed: { name: 'sync.pipeline.failed', level: 'error', when: 'a run ends in failure or is interrupted' },
   phaseChanged: { name: 'sync.pipeline.phase_changed', level: 'info', when: 'the run moves to another phase' },
+  cancelRequested: {
+    name: 'sync.pipeline.cancel_requested',
+    level: 'warn',
+    when: 'the run saw a stored cancel request (from the API, in any process); it stops at the next batch boundary',
+  },
+  cancelCheckFailed: {
+    name: 'sync.pipeline.cancel_check_failed',
+    level: 'warn',
+    when: 'the run store could not be asked for a cancel request; the run goes on and asks again',
+  },
   repoStarted: { name: 'sync.repo.started', level: 'info', when: 'a repository starts syncing' },
   repoProgress: { name: 'sync.repo.progress', level: 'debug', when: 'a repository page was processed' },
   repoCompleted: { name: 'sync.repo.completed', level: 'info', when: 'a repository finished' },
@@ -40,6 +50,22 @@ export const EVENTS = {
     name: 'sync.audit.write_failed',
     level: 'warn',
     when: 'API call audit rows could not be stored (kept for the next try, or dropped past a bound); the sync goes on',
+  },
+  serverRequest: {
+    name: 'sync.server.request',
+    level: 'info',
+    when: 'the service answered an HTTP request (access log): request_id, method, route, status_code, duration_ms, organization, token_id — never the token',
+  },
+  serverError: {
+    name: 'sync.server.error',
+    level: 'error',
+    when: 'an API request failed inside the service (answered 500 with no detail): request_id, error_message',
+  },
+  serverListening: { name: 'sync.server.listening', level: 'info', when: '`serve` bound its address and is serving' },
+  serverStopping: {
+    name: 'sync.server.stopping',
+    level: 'warn',
+    when: '`serve` got SIGINT/SIGTERM: no new runs; active runs finish their batches and end interrupted (resumable)',
   },
   metricsPushFailed: {
     name: 'sync.metrics.push_failed',

@@ -44,6 +44,8 @@ export class RunEvents {
   pipelineCompleted(f: EventFields) { this.emit(EVENTS.pipelineCompleted, f); }
   pipelineFailed(f: EventFields) { this.emit(EVENTS.pipelineFailed, f); }
   phaseChanged(f: { phase: string; previous_phase: string | null }) { this.emit(EVENTS.phaseChanged, f); }
+  cancelRequested(f: { requested_at: string; requested_by: string }) { this.emit(EVENTS.cancelRequested, f); }
+  cancelCheckFailed(f: { error_message: string }) { this.emit(EVENTS.cancelCheckFailed, f); }
 
   partitionStarted(kind: PartitionKind, f: EventFields) {
     this.emit(kind === 'repo' ? EVENTS.repoStarted : EVENTS.customerStarted, f);

@@ -13,7 +13,7 @@ import type { SyncMetrics } from './metrics.js';
  */
 
 /** Every status a run ends in; a Record so a new RunStatus cannot be forgotten here. */
-const FINAL_RUN_STATUSES: Record<Exclude<RunStatus, 'running'>, true> = { succeeded: true, partial: true, failed: true, interrupted: true };
+const FINAL_RUN_STATUSES: Record<Exclude<RunStatus, 'running'>, true> = { succeeded: true, partial: true, failed: true, interrupted: true, cancelled: true };
 const FINAL_RECORD_STATUSES: Record<Exclude<RecordStatus, 'pending'>, true> = { synced: true, failed: true, skipped: true };
 const BATCH_STATUSES = ['success', 'failure'] as const;
 const WAIT_REASONS: Record<WaitReason, true> = { primary: true, secondary: true, retry_after: true, pacing: true };

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { isOrdersPipeline, type PipelineConfig } from '../config/pipeline-schema.js';
-import { BudgetScheduler } from '../scheduling/budget-scheduler.js';
 import { BufferedAuditSink } from '../engine/buffered-audit-sink.js';
 import { DEFAULT_RETRY_POLICY } from '../scheduling/retry-policy.js';
 import { runPipeline } from '../engine/run-pipeline.js';
@@ -16,7 +15,9 @@ import { RunTelemetry } from '../telemetry/run-telemetry.js';
 import { githubConnectors } from './github-connectors.js';
 import { ordersConnectors } from './orders-connectors.js';
 import type { PlannedContainer } from './pipeline-connectors.js';
+import { RateLimitRecorder } from './rate-limit-recorder.js';
 import type { Runtime } from './runtime.js';
+import { SchedulerPool } from './scheduler-pool.js';
 
 export interface SyncRequest {
   config: PipelineConfig;
@@ -35,6 +36,13 @@ export interface SyncRequest {
   extraOptions?: Record<string, unknown>;
   signal?: AbortSignal;
   clock?: Clock;
+  /** The sync ID to run as (the service assigns it when the job is accepted); new by default. */
+  syncId?: string;
+  /**
+   * The process's schedulers, one per token, shared by every run in the process (the service);
+   * by default a pool of this run alone (one CLI run per process).
+   */
+  schedulers?: SchedulerPool;
 }
 
 /**
@@ -53,7 +61,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   const clock = request.clock ?? systemClock;
   if (request.resume) await assertResumable(store, request.resume);
   const onlyRecordKeys = request.retryFailed ? await failedRecordKeys(store, request.retryFailed) : undefined;
-  const syncId = request.resume ?? newSyncId(new Date(clock.now()));
+  const syncId = request.resume ?? request.syncId ?? newSyncId(new Date(clock.now()));
 
   const redactor = new Redactor({
     secretKeys: config.audit.secret_keys,
@@ -71,17 +79,29 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
       telemetry.events.auditWriteFailed({ dropped_rows: dropped, error_message: error instanceof Error ? error.message : String(error) }),
     ),
   });
-  const scheduler = new BudgetScheduler({
-    maxConcurrentPerToken: config.api.max_concurrent_per_token,
-    resetMarginMs: config.api.reset_margin_ms,
-    paceBelowShare: config.api.pace_below_share,
-    maxPerEndpointPerMinute: config.api.max_requests_per_minute_per_endpoint,
-    clock,
-    onWait: (notice) => telemetry.recordWait(connectors.connector, notice),
+  const rateLimits = new RateLimitRecorder({
+    store,
+    syncId,
+    connector: () => connectors.connector,
+    now: () => clock.now(),
+    onWriteFailed: (error, rows) => telemetry.events.auditWriteFailed({
+      table: 'run_rate_limits',
+      dropped_rows: 0,
+      pending_rows: rows,
+      error_message: error instanceof Error ? error.message : String(error),
+    }),
   });
+  const tokenId = tokenIdOf(request.token);
+  const scheduler = (request.schedulers ?? new SchedulerPool()).forRun(tokenId, config.api, clock, {
+    onWait: (notice) => telemetry.recordWait(connectors.connector, notice),
+    onObserve: (observation) => rateLimits.observe(observation),
+  });
+  // A cancel request (seen by the engine) also ends the connectors' waits, e.g. for a reset an hour away.
+  const cancelled = new AbortController();
+  const connectorSignal = request.signal ? AbortSignal.any([request.signal, cancelled.signal]) : cancelled.signal;
   const context = {
     token: request.token,
-    tokenId: tokenIdOf(request.token),
+    tokenId,
     scheduler,
     telemetry,
     redactor,
@@ -89,7 +109,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     execute: request.execute,
     resume: Boolean(request.resume),
     sourceUrl: request.sourceUrl,
-    signal: request.signal,
+    signal: connectorSignal,
   };
   const connectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);
   const { source } = connectors;
@@ -99,12 +119,14 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     run = await runPipeline({
       syncId,
       pipeline: config.pipeline.name,
+      organization: config.pipeline.organization,
       source,
       destination,
       store,
       telemetry,
       clock,
       signal: request.signal,
+      onCancelRequested: () => cancelled.abort(new Error('cancel requested')),
       onProgress: runtime.onProgress,
       resume: Boolean(request.resume),
       retryOf: request.retryFailed,
@@ -127,6 +149,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     await source.close();
     throw error;
   } finally {
+    await rateLimits.flush();
     await destination.close();
   }
   runtime.lastRun = { syncId: run.syncId, pipeline: run.pipeline, traceId: run.traceId };

@@ -11,6 +11,7 @@ import { createLogShipping } from '../telemetry/log-shipping.js';
 import { createSyncMetrics, type SyncMetrics } from '../telemetry/metrics.js';
 import { pushMetrics } from '../telemetry/pushgateway.js';
 import { Redactor } from '../telemetry/redaction.js';
+import { ServerEvents } from '../telemetry/server-events.js';
 import { disabledTracing, startTracing, type TracingHandle } from '../telemetry/tracing.js';
 import { VERSION } from './version.js';
 
@@ -82,6 +83,11 @@ export class Runtime {
 
   get onProgress(): ProgressListener | undefined {
     return this.options.onProgress;
+  }
+
+  /** The service's own events (access log, lifecycle). */
+  serverEvents(): ServerEvents {
+    return new ServerEvents(this.logger, this.policy);
   }
 
   eventsFor(syncId: string, pipeline: string, redactor: Redactor): RunEvents {

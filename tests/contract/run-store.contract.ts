@@ -5,6 +5,7 @@ import { describeBatchContract } from './run-store-batches.contract.js';
 import { describeChangesContract } from './run-store-changes.contract.js';
 import { describeLifecycleContract } from './run-store-lifecycle.contract.js';
 import { describeRunContract } from './run-store-runs.contract.js';
+import { describeServiceContract } from './run-store-service.contract.js';
 import type { RunStoreFactory, RunStoreFixture, StoreContext } from './run-store.helpers.js';
 
 export type { RunStoreFactory, RunStoreFixture } from './run-store.helpers.js';
@@ -40,5 +41,6 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
     describeLifecycleContract(context);
     describeAggregatesContract(context);
     describeChangesContract(context);
+    describeServiceContract(context);
   });
 }

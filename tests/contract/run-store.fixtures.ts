@@ -19,6 +19,7 @@ export function isoAt(minute: number, second = 0, ms = 0): string {
 export function aRun(overrides: Partial<RunRow> & Pick<RunRow, 'syncId' | 'startedAt'>): RunRow {
   return {
     pipeline: GITHUB,
+    organization: 'default',
     status: 'running',
     options: { execute: true, limit: 3, repos: ['octo/api', 'octo/web'], nested: { dryRun: false } },
     finishedAt: null,
@@ -33,6 +34,7 @@ export function aRun(overrides: Partial<RunRow> & Pick<RunRow, 'syncId' | 'start
     api: { requests: 0, retries: 0, rateLimitWaits: 0, rateLimitWaitSeconds: 0, rateLimitRejections: 0 },
     errorCategory: null,
     errorMessage: null,
+    cancelRequest: null,
     ...overrides,
   };
 }
@@ -64,6 +66,7 @@ export function aPartition(syncId: string, partitionKey: string, overrides: Part
     durationMs: null,
     errorCategory: null,
     errorMessage: null,
+    recordsExpected: null,
     ...overrides,
   };
 }
@@ -102,6 +105,7 @@ export function aRecordState(
     externalId: String(1_000_000 + number),
     errorCategory: null,
     errorMessage: null,
+    requestId: null,
     updatedAt: isoAt(6, number % 60),
     ...overrides,
   };

@@ -78,3 +78,17 @@ describe('BufferedAuditSink', () => {
     expect(batches).toEqual([[0, 1]]);
   });
 });
+
+describe('BufferedAuditSink on a slow run', () => {
+  it('writes a row within maxDelayMs even when no batch fills up', async () => {
+    const { store, batches } = fakeStore();
+    const sink = new BufferedAuditSink(store, () => {}, { batchSize: 500, maxDelayMs: 20 });
+    sink.record(row(1));
+    sink.record(row(2));
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(batches).toEqual([[1, 2]]);
+    await sink.flush();
+    expect(batches).toEqual([[1, 2]]);
+  });
+});

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(REPO_ROOT, 'src/cli/bin.ts');
+/** tsx's loader by URL, so a child started in another working directory still finds it. */
+const TSX = import.meta.resolve('tsx');
 
 export interface CliResult {
   code: number | null;
@@ -25,7 +27,7 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 
 /** Starts `syncscope <args>` as a user would (through tsx, from the sources). */
 export function startCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+  return spawn(process.execPath, ['--import', TSX, BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

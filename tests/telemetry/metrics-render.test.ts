@@ -63,7 +63,7 @@ describe('series present from the start', () => {
     initialisePipelineSeries(metrics, 'orders');
     initialiseConnectorSeries(metrics, 'monday');
     const text = await renderPrometheusText(metrics);
-    for (const status of ['succeeded', 'partial', 'failed', 'interrupted']) {
+    for (const status of ['succeeded', 'partial', 'failed', 'interrupted', 'cancelled']) {
       expect(text).toMatch(new RegExp(`^sync_runs_total\\{pipeline="orders",status="${status}"\\} 0$`, 'm'));
     }
     expect(text).toMatch(/^sync_records_total\{pipeline="orders",status="failed"\} 0$/m);

@@ -107,10 +107,12 @@ function settingsFrom(options: DemoOptions): DemoSettings {
 async function resolveResume(store: RunStore, resume: boolean | string | undefined): Promise<string | undefined> {
   if (resume === undefined || resume === false) return undefined;
   if (typeof resume === 'string') return resume;
-  const [latest] = await store.listRuns({ pipeline: DEMO_PIPELINE, status: 'interrupted', limit: 1 });
-  const [running] = latest ? [] : await store.listRuns({ pipeline: DEMO_PIPELINE, status: 'running', limit: 1 });
-  const target = latest ?? running;
-  if (!target) throw new UsageError('no interrupted demo run to resume');
+  const [interrupted] = await store.listRuns({ pipeline: DEMO_PIPELINE, status: 'interrupted', limit: 1 });
+  const [cancelled] = await store.listRuns({ pipeline: DEMO_PIPELINE, status: 'cancelled', limit: 1 });
+  const stopped = [interrupted, cancelled].filter((r) => r !== undefined).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+  const [running] = stopped ? [] : await store.listRuns({ pipeline: DEMO_PIPELINE, status: 'running', limit: 1 });
+  const target = stopped ?? running;
+  if (!target) throw new UsageError('no interrupted or cancelled demo run to resume');
   return target.syncId;
 }
 

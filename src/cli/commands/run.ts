@@ -1,4 +1,4 @@
-import { readToken } from '../../config/environment.js';
+import { credentialsOf } from '../../config/credentials.js';
 import { loadPipelineConfig } from '../../config/load-config.js';
 import { withSelection } from '../../config/orders-selection.js';
 import { isOrdersPipeline, type PipelineConfig } from '../../config/pipeline-schema.js';
@@ -52,15 +52,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
     signals.dispose();
     await store.close();
   }
-}
-
-/** The secrets a pipeline names by environment variable (only `config/` reads the environment). */
-function credentialsOf(config: PipelineConfig): { token?: string; sourceUrl?: string } {
-  if (!isOrdersPipeline(config)) return { token: readToken(config.source.token_env) };
-  return {
-    token: readToken(config.destination.token_env),
-    ...(config.source.type === 'postgres' ? { sourceUrl: readToken(config.source.url_env) } : {}),
-  };
 }
 
 function targetOf(config: PipelineConfig): string {

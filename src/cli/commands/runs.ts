@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors/sync-error.js';
-import type { RunFilter, RunRow, RunStatus } from '../../ports/run-store.js';
+import { RUN_STATUSES, type RunFilter, type RunRow, type RunStatus } from '../../ports/run-store.js';
 import { openStoreAt } from '../store-access.js';
 import { renderTable } from '../output/table.js';
 import { parseSince } from '../time-args.js';
@@ -13,7 +13,7 @@ export interface RunsOptions {
   json?: boolean;
 }
 
-const STATUSES: RunStatus[] = ['running', 'succeeded', 'partial', 'failed', 'interrupted'];
+const STATUSES: readonly RunStatus[] = RUN_STATUSES;
 
 /** `syncscope runs`: recent runs, most recent first, with filters. */
 export async function runsCommand(options: RunsOptions): Promise<number> {

@@ -63,6 +63,7 @@ const STATUS_MARK: Record<RunRow['status'], string> = {
   partial: '⚠️  partial (some records or partitions failed)',
   failed: '❌ failed',
   interrupted: '⏸  interrupted (resume with --resume)',
+  cancelled: '⏹  cancelled (resume with --resume)',
   running: '… running',
 };
 

@@ -74,16 +74,19 @@ export class GithubSource implements Source {
       per_page: this.options.perPage,
       page: cursor === undefined ? 1 : Number(cursor),
     });
+    let page = cursor === undefined ? 1 : Number(cursor);
     try {
       for await (const response of iterator) {
         const pulls = parsePullRequests(response.data, partition.key);
+        const expectedRecords = expectedPulls(response.headers.link, page, this.options.perPage, pulls.length);
+        page += 1;
         const records: SourceRecord[] = pulls.map((pr) => ({
           key: `${partition.key}#${pr.number}`,
           entity: 'pull_request',
           data: { ...pr, repo_full_name: partition.key },
         }));
         if (!this.options.includeReviews) {
-          yield { records, nextCursor: nextPage(response.headers.link) };
+          yield { records, nextCursor: nextPage(response.headers.link), expectedRecords };
           continue;
         }
         const reviews = await this.reviewsOf(partition.key, pulls);
@@ -92,6 +95,8 @@ export class GithubSource implements Source {
           records: [...records.filter((r) => !incomplete.has(r.key)), ...reviews.records],
           failures: reviews.failures,
           nextCursor: nextPage(response.headers.link),
+          // Reviews are only known once read: the estimate counts pull requests alone.
+          expectedRecords,
         };
       }
     } catch (error) {
@@ -143,7 +148,12 @@ export class GithubSource implements Source {
       } catch (error) {
         const syncError = toSyncError(error);
         if (syncError instanceof InterruptedError) throw syncError;
-        failures.push({ key: `${fullName}#${pr.number}`, category: syncError.category, message: `reviews could not be read: ${syncError.message}` });
+        failures.push({
+          key: `${fullName}#${pr.number}`,
+          category: syncError.category,
+          message: `reviews could not be read: ${syncError.message}`,
+          ...(syncError.requestId ? { requestId: syncError.requestId } : {}),
+        });
         continue;
       }
       for (const review of parseReviews(data, fullName)) {
@@ -162,6 +172,18 @@ function splitFullName(fullName: string): [string, string] {
   const [owner, repo] = fullName.split('/');
   if (!owner || !repo) throw new SyncError('VALIDATION_ERROR', `"${fullName}" is not an owner/name repository`);
   return [owner, repo];
+}
+
+/**
+ * Pull requests the repository holds, as far as this page tells: exact on the last page, else the
+ * `rel="last"` page × page size (at most one page's worth too high). GitHub's list pagination:
+ * https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api
+ */
+export function expectedPulls(link: string | undefined, page: number, perPage: number, onThisPage: number): number {
+  const last = link?.split(',').find((part) => /rel="last"/.test(part))?.match(/<([^>]+)>/)?.[1];
+  const lastPage = last ? Number(new URL(last).searchParams.get('page')) : Number.NaN;
+  if (Number.isInteger(lastPage) && lastPage > page) return lastPage * perPage;
+  return (page - 1) * perPage + onThisPage;
 }
 
 /** The `page` of the `rel="next"` link, or undefined on the last page. */

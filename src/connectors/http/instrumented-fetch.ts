@@ -108,9 +108,11 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
         options.random,
       );
       if (!decision.retry) {
+        const requestId = observed ? policy.requestIdOf(observed) : null;
         throw new SyncError(failed.category, failed.message, {
           status: observed?.status,
           retryAfterSeconds: failed.retryAfterSeconds,
+          ...(requestId ? { requestId } : {}),
         });
       }
       telemetry.stats.retries += 1;

@@ -18,7 +18,7 @@ export interface ItemOutcome {
   key: string;
   itemId: string | null;
   action: 'created' | 'updated' | null;
-  failure?: { category: ErrorCategory; message: string };
+  failure?: { category: ErrorCategory; message: string; requestId?: string };
 }
 
 /** Monday documents ~10,000 points per create_item; updates and subitems are priced alike here, plus the selection. */
@@ -57,7 +57,8 @@ async function writeChunk(client: MondayClient, lock: BoardLock, boardId: string
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     const failure = toSyncError(error);
-    return chunk.map((write) => ({ key: write.key, itemId: write.itemId, action: null, failure: { category: failure.category, message: failure.message } }));
+    const requestId = failure.requestId ? { requestId: failure.requestId } : {};
+    return chunk.map((write) => ({ key: write.key, itemId: write.itemId, action: null, failure: { category: failure.category, message: failure.message, ...requestId } }));
   }
 }
 
@@ -92,7 +93,11 @@ function outcomeOf(write: ItemWrite, data: unknown, errors: GraphqlErrorEntry[],
     key: write.key,
     itemId: write.itemId,
     action: null,
-    failure: { category: error ? fieldErrorCategory(error.code) : 'SERVER_ERROR', message: `Monday refused ${write.itemId ? `item ${write.itemId}` : 'the new item'}: ${detail} (request_id ${requestId ?? 'unknown'})` },
+    failure: {
+      category: error ? fieldErrorCategory(error.code) : 'SERVER_ERROR',
+      message: `Monday refused ${write.itemId ? `item ${write.itemId}` : 'the new item'}: ${detail} (request_id ${requestId ?? 'unknown'})`,
+      ...(requestId ? { requestId } : {}),
+    },
   };
 }
 

@@ -126,7 +126,7 @@ export class MondayDestination implements Destination {
     }
     if (subitems.length > 0) {
       const failed = await writeSubitems(this.options.client, this.lock, board.id, subitems, this.perRequest());
-      for (const [key, failure] of failed) failures.push({ key, category: failure.category, message: `item ${externalIds[key] ?? ''} created, but ${failure.message}` });
+      for (const [key, failure] of failed) failures.push({ ...failure, key, message: `item ${externalIds[key] ?? ''} created, but ${failure.message}` });
       for (const s of subitems) if (!failed.has(s.key)) changes.push({ kind: 'subitem', name: `${s.key}: ${s.name}`, externalId: null, action: 'created' });
     }
     return { created, updated, failures, externalIds, containerIds, changes: [...this.drain(partition.key), ...changes] };
@@ -172,8 +172,8 @@ export class MondayDestination implements Destination {
   }
 }
 
-function categoryAndMessage(error: unknown): Pick<RecordFailure, 'category' | 'message'> {
+function categoryAndMessage(error: unknown): Pick<RecordFailure, 'category' | 'message' | 'requestId'> {
   if (error instanceof InterruptedError) throw error;
   const failure = toSyncError(error);
-  return { category: failure.category, message: failure.message };
+  return { category: failure.category, message: failure.message, ...(failure.requestId ? { requestId: failure.requestId } : {}) };
 }

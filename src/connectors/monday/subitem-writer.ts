@@ -11,6 +11,7 @@ type SubitemsConfig = NonNullable<MondayDestinationConfig['subitems']>;
 export interface SubitemFailure {
   category: ErrorCategory;
   message: string;
+  requestId?: string;
 }
 
 export interface SubitemWrite {
@@ -66,7 +67,11 @@ export async function writeSubitems(client: MondayClient, lock: BoardLock, board
       chunk.forEach((w, i) => {
         const error = result.errors.find((e) => e.path[0] === `s${i}`);
         if (error && !failed.has(w.key)) {
-          failed.set(w.key, { category: fieldErrorCategory(error.code), message: `subitem "${w.name}": ${error.code ?? 'error'}: ${error.message} (request_id ${result.requestId ?? 'unknown'})` });
+          failed.set(w.key, {
+            category: fieldErrorCategory(error.code),
+            message: `subitem "${w.name}": ${error.code ?? 'error'}: ${error.message} (request_id ${result.requestId ?? 'unknown'})`,
+            ...(result.requestId ? { requestId: result.requestId } : {}),
+          });
         }
       });
     } catch (error) {

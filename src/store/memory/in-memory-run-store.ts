@@ -4,8 +4,8 @@ import type {
   ApiUsageRow,
   DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
-  ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, PartitionRow, RecordCounts, RecordStateQuery,
-  RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
+  ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
+  RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
 } from '../../ports/run-store.js';
 import { DEFAULT_RUN_LIMIT, normalizeLimit, zeroCounts } from '../query-limits.js';
 import { MemoryChangeLog } from './change-log.js';
@@ -22,6 +22,7 @@ interface SyncRows {
   apiCalls: { seq: number; row: ApiCallRow }[];
   checkpoints: Map<string, string | null>;
   changes: MemoryChangeLog;
+  rateLimits: Map<string, RateLimitRow>;
 }
 
 /**
@@ -49,14 +50,34 @@ export class InMemoryRunStore implements RunStore {
       apiCalls: [],
       checkpoints: new Map(),
       changes: new MemoryChangeLog(),
+      rateLimits: new Map(),
     });
   }
 
   async updateRun(run: RunRow): Promise<void> {
     const rows = this.rowsOf(run.syncId);
     if (rows === undefined) throw new SyncError('NOT_FOUND', `run ${run.syncId} does not exist`);
-    const { syncId, pipeline, options, startedAt, traceId, rootSpanId, retryOf } = rows.run;
-    rows.run = { ...copy(run), syncId, pipeline, options, startedAt, traceId, rootSpanId, retryOf };
+    const { syncId, pipeline, organization, options, startedAt, traceId, rootSpanId, retryOf, cancelRequest } = rows.run;
+    rows.run = { ...copy(run), syncId, pipeline, organization, options, startedAt, traceId, rootSpanId, retryOf, cancelRequest };
+  }
+
+  async requestCancel(syncId: string, request: CancelRequest): Promise<CancelOutcome> {
+    const rows = this.rowsOf(syncId);
+    if (rows === undefined) return { result: 'not_found' };
+    if (rows.run.status !== 'running') return { result: 'not_running', status: rows.run.status };
+    if (rows.run.cancelRequest) return { result: 'already_requested', request: copy(rows.run.cancelRequest) };
+    rows.run.cancelRequest = copy(request);
+    return { result: 'requested', request: copy(request) };
+  }
+
+  async getCancelRequest(syncId: string): Promise<CancelRequest | null> {
+    const request = this.rowsOf(syncId)?.run.cancelRequest;
+    return request ? copy(request) : null;
+  }
+
+  async clearCancelRequest(syncId: string): Promise<void> {
+    const rows = this.rowsOf(syncId);
+    if (rows) rows.run.cancelRequest = null;
   }
 
   async getRun(syncId: string): Promise<RunRow | undefined> {
@@ -69,7 +90,9 @@ export class InMemoryRunStore implements RunStore {
       (run) =>
         (filter.status === undefined || run.status === filter.status) &&
         (filter.pipeline === undefined || run.pipeline === filter.pipeline) &&
-        (filter.since === undefined || run.startedAt >= filter.since),
+        (filter.organization === undefined || run.organization === filter.organization) &&
+        (filter.since === undefined || run.startedAt >= filter.since) &&
+        (filter.after === undefined || newestFirst(run, { startedAt: filter.after.startedAt, syncId: filter.after.syncId }) > 0),
     );
     return take(runs.sort(newestFirst), normalizeLimit(filter.limit) ?? DEFAULT_RUN_LIMIT).map(copy);
   }
@@ -137,7 +160,8 @@ export class InMemoryRunStore implements RunStore {
     const states = [...(this.rowsOf(syncId)?.records.values() ?? [])].filter(
       (s) =>
         (query.status === undefined || s.status === query.status) &&
-        (query.partitionKey === undefined || s.partitionKey === query.partitionKey),
+        (query.partitionKey === undefined || s.partitionKey === query.partitionKey) &&
+        (query.afterKey === undefined || s.recordKey > query.afterKey),
     );
     return take(states.sort(byKeys((s) => [s.recordKey])), normalizeLimit(query.limit)).map(copy);
   }
@@ -186,6 +210,16 @@ export class InMemoryRunStore implements RunStore {
     return [...counts.entries()].map(([category, count]) => ({ category, count })).sort(byKeys((f) => [-f.count, f.category]));
   }
 
+  async saveRateLimits(rows: RateLimitRow[]): Promise<void> {
+    const targets = rows.map((row) => ({ row, target: this.existing(row.syncId, 'saveRateLimits') }));
+    for (const { row, target } of targets) target.rateLimits.set(`${row.connector}\u0000${row.resource}`, copy(row));
+  }
+
+  async listRateLimits(syncId: string): Promise<RateLimitRow[]> {
+    const limits = [...(this.rowsOf(syncId)?.rateLimits.values() ?? [])];
+    return limits.sort(byKeys((l) => [l.connector, l.resource])).map(copy);
+  }
+
   async getCheckpoints(syncId: string): Promise<Map<string, string | null>> {
     const checkpoints = [...(this.rowsOf(syncId)?.checkpoints.entries() ?? [])];
     return new Map(checkpoints.sort(byKeys(([key]) => [key])));
@@ -227,9 +261,11 @@ export class InMemoryRunStore implements RunStore {
   }
 }
 
+type RunPosition = Pick<RunRow, 'startedAt' | 'syncId'>;
+
 /** Most recent first: by start time, then sync ID (both descending), as the SQL stores order. */
-function newestFirst(a: RunRow, b: RunRow): number {
-  return byKeys<RunRow>((run) => [run.startedAt, run.syncId])(b, a);
+function newestFirst(a: RunPosition, b: RunPosition): number {
+  return byKeys<RunPosition>((run) => [run.startedAt, run.syncId])(b, a);
 }
 
 function copy<T>(value: T): T {

@@ -134,6 +134,29 @@ function initial(s: string): string[] {
   ];
 }
 
+/** Version 3 (the service): see sqlite-migrations.ts. */
+function service(s: string): string[] {
+  const key = 'TEXT COLLATE "C" NOT NULL';
+  return [
+    `ALTER TABLE ${s}.runs ADD COLUMN organization TEXT COLLATE "C" NOT NULL DEFAULT 'default'`,
+    `ALTER TABLE ${s}.runs ADD COLUMN cancel_requested_at TIMESTAMPTZ`,
+    `ALTER TABLE ${s}.runs ADD COLUMN cancel_requested_by TEXT`,
+    `CREATE INDEX runs_organization_started_at ON ${s}.runs (organization, started_at, sync_id)`,
+    `ALTER TABLE ${s}.partitions ADD COLUMN records_expected INTEGER`,
+    `ALTER TABLE ${s}.record_states ADD COLUMN request_id TEXT`,
+    `CREATE TABLE ${s}.run_rate_limits (
+      sync_id ${key} REFERENCES ${s}.runs (sync_id) ON DELETE CASCADE,
+      connector ${key},
+      resource ${key},
+      limit_total INTEGER NOT NULL,
+      remaining INTEGER NOT NULL,
+      reset_at TIMESTAMPTZ NOT NULL,
+      observed_at TIMESTAMPTZ NOT NULL,
+      PRIMARY KEY (sync_id, connector, resource)
+    )`,
+  ];
+}
+
 /** Version 4 (orders pipeline): what each batch's write changed on the destination (items, groups, labels). */
 function destinationChanges(s: string): string[] {
   const key = 'TEXT COLLATE "C" NOT NULL';
@@ -158,6 +181,7 @@ function destinationChanges(s: string): string[] {
 export function postgresMigrations(schema: string): Migration[] {
   return [
     { version: 1, name: 'initial schema', statements: initial(schema) },
+    { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states', statements: service(schema) },
     { version: 4, name: 'destination changes', statements: destinationChanges(schema) },
   ];
 }

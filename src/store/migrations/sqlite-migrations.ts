@@ -133,6 +133,31 @@ const INITIAL: readonly string[] = [
   )`,
 ];
 
+/*
+ * Version 3 (the service): runs belong to an organization and can be asked to cancel; partitions
+ * carry the source's record estimate; failed records keep the provider's request ID; the latest
+ * rate-limit state of each run's budgets is kept for ETAs. The (organization, started_at, sync_id)
+ * index serves the API's keyset pagination.
+ */
+const SERVICE: readonly string[] = [
+  "ALTER TABLE runs ADD COLUMN organization TEXT NOT NULL DEFAULT 'default'",
+  'ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT',
+  'ALTER TABLE runs ADD COLUMN cancel_requested_by TEXT',
+  'CREATE INDEX runs_organization_started_at ON runs (organization, started_at, sync_id)',
+  'ALTER TABLE partitions ADD COLUMN records_expected INTEGER',
+  'ALTER TABLE record_states ADD COLUMN request_id TEXT',
+  `CREATE TABLE run_rate_limits (
+    sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,
+    connector TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    limit_total INTEGER NOT NULL,
+    remaining INTEGER NOT NULL,
+    reset_at TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    PRIMARY KEY (sync_id, connector, resource)
+  )`,
+];
+
 /** Version 4 (orders pipeline): what each batch's write changed on the destination (items, groups, labels). */
 const DESTINATION_CHANGES: readonly string[] = [
   `CREATE TABLE destination_changes (
@@ -153,5 +178,6 @@ const DESTINATION_CHANGES: readonly string[] = [
 /** Every SQLite run-store migration, oldest first. */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', statements: INITIAL },
+  { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states', statements: SERVICE },
   { version: 4, name: 'destination changes', statements: DESTINATION_CHANGES },
 ];

@@ -19,7 +19,7 @@ import type { SqlValue } from '../sql/row-reader.js';
 
 const RECORD_STATE_TYPES: Record<RecordStateColumn, string> = {
   sync_id: 'text', record_key: 'text', partition_key: 'text', entity: 'text', status: 'text',
-  external_id: 'text', error_category: 'text', error_message: 'text', updated_at: 'timestamptz',
+  external_id: 'text', error_category: 'text', error_message: 'text', updated_at: 'timestamptz', request_id: 'text',
 };
 
 const API_CALL_TYPES: Record<ApiCallColumn, string> = {

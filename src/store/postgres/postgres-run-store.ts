@@ -5,8 +5,8 @@ import type {
   ApiUsageRow,
   DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
-  ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, PartitionRow, RecordCounts, RecordStateQuery,
-  RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
+  ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
+  RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
 } from '../../ports/run-store.js';
 import { migratePostgres } from '../migrations/postgres-migrator.js';
 import { postgresMigrations } from '../migrations/postgres-migrations.js';
@@ -16,8 +16,9 @@ import { readApiUsage, readFailureCategory, RowReader } from '../sql/row-reader.
 import type { SqlRow } from '../sql/row-reader.js';
 import { RunStoreSql } from '../sql/run-store-sql.js';
 import {
-  ATTEMPT_COLUMNS, PARTITION_COLUMNS, RUN_COLUMNS, RUN_MUTABLE_COLUMNS, attemptColumns, partitionColumns,
-  readAttempt, readPartition, readRun, runColumns,
+  ATTEMPT_COLUMNS, PARTITION_COLUMNS, RATE_LIMIT_COLUMNS, RUN_COLUMNS, RUN_MUTABLE_COLUMNS, attemptColumns,
+  partitionColumns, rateLimitColumns, readAttempt, readCancelRequest, readPartition, readRateLimit, readRun,
+  runColumns,
 } from '../sql/run-tables.js';
 import { numberPlaceholders, valuesIn } from '../sql/sql-text.js';
 import { insertApiCalls, upsertChanges, upsertRecordStates } from './postgres-bulk.js';
@@ -107,6 +108,26 @@ export class PostgresRunStore implements RunStore {
     return (await this.rows('listRuns', this.sql.listRuns(filter))).map(readRun);
   }
 
+  async requestCancel(syncId: string, request: CancelRequest): Promise<CancelOutcome> {
+    const values = [request.requestedAt, request.requestedBy, syncId];
+    const result = await this.query('requestCancel', { text: this.sql.requestCancel, values });
+    if (result.rowCount === 1) return { result: 'requested', request };
+    // The UPDATE is the atomic step; this read only explains why it changed nothing.
+    const run = optional(await this.rows('requestCancel', { text: this.sql.getRun, values: [syncId] }), readRun);
+    if (run === undefined) return { result: 'not_found' };
+    if (run.status === 'running' && run.cancelRequest) return { result: 'already_requested', request: run.cancelRequest };
+    return { result: 'not_running', status: run.status };
+  }
+
+  async getCancelRequest(syncId: string): Promise<CancelRequest | null> {
+    const [row] = await this.rows('getCancelRequest', { text: this.sql.getCancelRequest, values: [syncId] });
+    return row === undefined ? null : readCancelRequest(row);
+  }
+
+  async clearCancelRequest(syncId: string): Promise<void> {
+    await this.query('clearCancelRequest', { text: this.sql.clearCancelRequest, values: [syncId] });
+  }
+
   async previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined> {
     const query = { text: this.sql.previousRun, values: [syncId, pipeline, syncId] };
     return optional(await this.rows('previousRun', query), readRun);
@@ -186,6 +207,17 @@ export class PostgresRunStore implements RunStore {
 
   async failuresByCategory(syncId: string): Promise<FailureCategoryRow[]> {
     return (await this.rows('failuresByCategory', { text: this.sql.failuresByCategory, values: [syncId] })).map(readFailureCategory);
+  }
+
+  async saveRateLimits(rows: RateLimitRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.transaction('saveRateLimits', async (execute) => {
+      for (const row of rows) await execute({ text: this.sql.upsertRateLimit, values: valuesIn(RATE_LIMIT_COLUMNS, rateLimitColumns(row)) });
+    });
+  }
+
+  async listRateLimits(syncId: string): Promise<RateLimitRow[]> {
+    return (await this.rows('listRateLimits', { text: this.sql.listRateLimits, values: [syncId] })).map(readRateLimit);
   }
 
   async getCheckpoints(syncId: string): Promise<Map<string, string | null>> {

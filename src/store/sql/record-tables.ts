@@ -53,7 +53,7 @@ export function readBatch(row: SqlRow): BatchRow {
 
 export const RECORD_STATE_COLUMNS = [
   'sync_id', 'record_key', 'partition_key', 'entity', 'status', 'external_id',
-  'error_category', 'error_message', 'updated_at',
+  'error_category', 'error_message', 'updated_at', 'request_id',
 ] as const;
 export type RecordStateColumn = (typeof RECORD_STATE_COLUMNS)[number];
 
@@ -68,6 +68,7 @@ export function recordStateColumns(s: RecordStateRow): Record<RecordStateColumn,
     error_category: s.errorCategory,
     error_message: s.errorMessage,
     updated_at: s.updatedAt,
+    request_id: s.requestId,
   };
 }
 
@@ -82,6 +83,7 @@ export function readRecordState(row: SqlRow): RecordStateRow {
     externalId: r.nullableString('external_id'),
     errorCategory: r.errorCategory('error_category'),
     errorMessage: r.nullableString('error_message'),
+    requestId: r.nullableString('request_id'),
     updatedAt: r.timestamp('updated_at'),
   };
 }

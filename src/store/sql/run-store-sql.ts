@@ -2,7 +2,7 @@ import type { ApiCallQuery, RecordStateQuery, RunFilter } from '../../ports/run-
 import { DEFAULT_RUN_LIMIT, normalizeLimit } from '../query-limits.js';
 import { API_CALL_COLUMNS, BATCH_COLUMNS, RECORD_STATE_COLUMNS } from './record-tables.js';
 import type { SqlValue } from './row-reader.js';
-import { ATTEMPT_COLUMNS, PARTITION_COLUMNS, RUN_COLUMNS, RUN_MUTABLE_COLUMNS } from './run-tables.js';
+import { ATTEMPT_COLUMNS, PARTITION_COLUMNS, RATE_LIMIT_COLUMNS, RUN_COLUMNS, RUN_MUTABLE_COLUMNS } from './run-tables.js';
 import { ORDER, insertSql, updateSql } from './sql-text.js';
 
 /** A statement with `?` placeholders and the values to bind to them. */
@@ -12,7 +12,7 @@ export interface Query {
 }
 
 /** Tables holding a run's rows, children first so they are deleted before `runs`. */
-const RUN_CHILD_TABLES = ['destination_changes', 'checkpoints', 'api_calls', 'record_states', 'batches', 'partitions', 'run_attempts'] as const;
+const RUN_CHILD_TABLES = ['destination_changes', 'run_rate_limits', 'checkpoints', 'api_calls', 'record_states', 'batches', 'partitions', 'run_attempts'] as const;
 
 /**
  * Every statement of the run store, written once for both SQL adapters. `table` qualifies a table
@@ -22,6 +22,15 @@ export class RunStoreSql {
   readonly insertRun: string;
   readonly updateRun: string;
   readonly getRun: string;
+  /** Binds: requested at, requested by, sync ID. Changes a row only if it is running with no request yet. */
+  readonly requestCancel: string;
+  /** Binds: sync ID. */
+  readonly getCancelRequest: string;
+  /** Binds: sync ID. */
+  readonly clearCancelRequest: string;
+  readonly upsertRateLimit: string;
+  /** Binds: sync ID. */
+  readonly listRateLimits: string;
   /** Binds: reference sync ID, pipeline, reference sync ID. */
   readonly previousRun: string;
   readonly upsertAttempt: string;
@@ -50,6 +59,12 @@ export class RunStoreSql {
     this.insertRun = insertSql(runs, RUN_COLUMNS);
     this.updateRun = updateSql(runs, RUN_MUTABLE_COLUMNS, 'sync_id = ?');
     this.getRun = `SELECT * FROM ${runs} WHERE sync_id = ?`;
+    this.requestCancel = `UPDATE ${runs} SET cancel_requested_at = ?, cancel_requested_by = ?
+      WHERE sync_id = ? AND status = 'running' AND cancel_requested_at IS NULL`;
+    this.getCancelRequest = `SELECT cancel_requested_at, cancel_requested_by FROM ${runs} WHERE sync_id = ?`;
+    this.clearCancelRequest = `UPDATE ${runs} SET cancel_requested_at = NULL, cancel_requested_by = NULL WHERE sync_id = ?`;
+    this.upsertRateLimit = insertSql(table('run_rate_limits'), RATE_LIMIT_COLUMNS, ['sync_id', 'connector', 'resource']);
+    this.listRateLimits = `SELECT * FROM ${table('run_rate_limits')} WHERE sync_id = ? ORDER BY connector, resource`;
     this.previousRun = `WITH ref AS (SELECT started_at FROM ${runs} WHERE sync_id = ?)
       SELECT r.* FROM ${runs} r, ref WHERE r.pipeline = ?
         AND (r.started_at < ref.started_at OR (r.started_at = ref.started_at AND r.sync_id < ?))
@@ -88,7 +103,12 @@ export class RunStoreSql {
     const where = new Where();
     if (filter.status !== undefined) where.add('status = ?', filter.status);
     if (filter.pipeline !== undefined) where.add('pipeline = ?', filter.pipeline);
+    if (filter.organization !== undefined) where.add('organization = ?', filter.organization);
     if (filter.since !== undefined) where.add('started_at >= ?', filter.since);
+    if (filter.after !== undefined) {
+      const { startedAt, syncId } = filter.after;
+      where.add('(started_at < ? OR (started_at = ? AND sync_id < ?))', startedAt, startedAt, syncId);
+    }
     return {
       text: `SELECT * FROM ${this.table('runs')} ${where.clause()} ORDER BY ${ORDER.runsNewestFirst} LIMIT ?`,
       values: [...where.values, normalizeLimit(filter.limit) ?? DEFAULT_RUN_LIMIT],
@@ -108,6 +128,7 @@ export class RunStoreSql {
     where.add('sync_id = ?', syncId);
     if (query.status !== undefined) where.add('status = ?', query.status);
     if (query.partitionKey !== undefined) where.add('partition_key = ?', query.partitionKey);
+    if (query.afterKey !== undefined) where.add('record_key > ?', query.afterKey);
     const text = `SELECT * FROM ${this.table('record_states')} ${where.clause()} ORDER BY ${ORDER.recordStates}`;
     return withLimit(text, where.values, query.limit);
   }

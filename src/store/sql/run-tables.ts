@@ -1,10 +1,11 @@
 import type { PartitionKind } from '../../ports/records.js';
+import { RUN_STATUSES } from '../../ports/run-store.js';
 import type {
   PartitionRow,
   PartitionStatus,
+  RateLimitRow,
   RunAttemptRow,
   RunRow,
-  RunStatus,
 } from '../../ports/run-store.js';
 import { RowReader } from './row-reader.js';
 import type { SqlRow, SqlValue } from './row-reader.js';
@@ -15,7 +16,7 @@ import type { SqlRow, SqlValue } from './row-reader.js';
  * column list, so a column added to the list without a value fails to compile.
  */
 
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'partial', 'failed', 'interrupted'];
+export { RUN_STATUSES };
 export const PARTITION_STATUSES: readonly PartitionStatus[] = ['pending', 'running', 'succeeded', 'failed', 'interrupted'];
 export const PARTITION_KINDS: readonly PartitionKind[] = ['repo', 'customer'];
 
@@ -29,9 +30,13 @@ export const RUN_MUTABLE_COLUMNS = [
   'api_rate_limit_rejections', 'error_category', 'error_message',
 ] as const;
 
+/** Written only by `requestCancel` / `clearCancelRequest` (and as NULL by `createRun`). */
+export const RUN_CANCEL_COLUMNS = ['cancel_requested_at', 'cancel_requested_by'] as const;
+
 export const RUN_COLUMNS = [
-  'sync_id', 'pipeline', 'options', 'started_at', 'trace_id', 'root_span_id', 'retry_of',
+  'sync_id', 'pipeline', 'organization', 'options', 'started_at', 'trace_id', 'root_span_id', 'retry_of',
   ...RUN_MUTABLE_COLUMNS,
+  ...RUN_CANCEL_COLUMNS,
 ] as const;
 export type RunColumn = (typeof RUN_COLUMNS)[number];
 
@@ -40,6 +45,7 @@ export function runColumns(run: RunRow): Record<RunColumn, SqlValue> {
   return {
     sync_id: run.syncId,
     pipeline: run.pipeline,
+    organization: run.organization,
     options: JSON.stringify(run.options),
     started_at: run.startedAt,
     trace_id: run.traceId,
@@ -66,6 +72,8 @@ export function runColumns(run: RunRow): Record<RunColumn, SqlValue> {
     api_rate_limit_rejections: run.api.rateLimitRejections,
     error_category: run.errorCategory,
     error_message: run.errorMessage,
+    cancel_requested_at: run.cancelRequest?.requestedAt ?? null,
+    cancel_requested_by: run.cancelRequest?.requestedBy ?? null,
   };
 }
 
@@ -74,6 +82,7 @@ export function readRun(row: SqlRow): RunRow {
   return {
     syncId: r.string('sync_id'),
     pipeline: r.string('pipeline'),
+    organization: r.string('organization'),
     status: r.oneOf('status', RUN_STATUSES),
     options: r.object('options'),
     startedAt: r.timestamp('started_at'),
@@ -108,7 +117,15 @@ export function readRun(row: SqlRow): RunRow {
     },
     errorCategory: r.errorCategory('error_category'),
     errorMessage: r.nullableString('error_message'),
+    cancelRequest: readCancelRequest(row),
   };
+}
+
+/** The cancel request columns of a `runs` row (or of a narrower SELECT of them). */
+export function readCancelRequest(row: SqlRow): RunRow['cancelRequest'] {
+  const r = new RowReader(row, 'runs');
+  const requestedAt = r.nullableTimestamp('cancel_requested_at');
+  return requestedAt === null ? null : { requestedAt, requestedBy: r.nullableString('cancel_requested_by') ?? 'unknown' };
 }
 
 export const ATTEMPT_COLUMNS = [
@@ -145,7 +162,7 @@ export const PARTITION_COLUMNS = [
   'sync_id', 'partition_key', 'kind', 'status',
   'records_synced', 'records_failed', 'records_skipped', 'records_pending',
   'batches_total', 'batches_failed', 'started_at', 'finished_at', 'duration_ms',
-  'error_category', 'error_message',
+  'error_category', 'error_message', 'records_expected',
 ] as const;
 export type PartitionColumn = (typeof PARTITION_COLUMNS)[number];
 
@@ -166,6 +183,7 @@ export function partitionColumns(p: PartitionRow): Record<PartitionColumn, SqlVa
     duration_ms: p.durationMs,
     error_category: p.errorCategory,
     error_message: p.errorMessage,
+    records_expected: p.recordsExpected,
   };
 }
 
@@ -189,5 +207,36 @@ export function readPartition(row: SqlRow): PartitionRow {
     durationMs: r.nullableNumber('duration_ms'),
     errorCategory: r.errorCategory('error_category'),
     errorMessage: r.nullableString('error_message'),
+    recordsExpected: r.nullableNumber('records_expected'),
+  };
+}
+
+export const RATE_LIMIT_COLUMNS = [
+  'sync_id', 'connector', 'resource', 'limit_total', 'remaining', 'reset_at', 'observed_at',
+] as const;
+export type RateLimitColumn = (typeof RATE_LIMIT_COLUMNS)[number];
+
+export function rateLimitColumns(l: RateLimitRow): Record<RateLimitColumn, SqlValue> {
+  return {
+    sync_id: l.syncId,
+    connector: l.connector,
+    resource: l.resource,
+    limit_total: l.limit,
+    remaining: l.remaining,
+    reset_at: l.resetAt,
+    observed_at: l.observedAt,
+  };
+}
+
+export function readRateLimit(row: SqlRow): RateLimitRow {
+  const r = new RowReader(row, 'run_rate_limits');
+  return {
+    syncId: r.string('sync_id'),
+    connector: r.string('connector'),
+    resource: r.string('resource'),
+    limit: r.number('limit_total'),
+    remaining: r.number('remaining'),
+    resetAt: r.timestamp('reset_at'),
+    observedAt: r.timestamp('observed_at'),
   };
 }

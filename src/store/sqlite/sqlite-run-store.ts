@@ -6,8 +6,8 @@ import type {
   ApiUsageRow,
   DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
-  ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, PartitionRow, RecordCounts, RecordStateQuery,
-  RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
+  ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
+  RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
 } from '../../ports/run-store.js';
 import { migrateSqlite } from '../migrations/sqlite-migrator.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite-migrations.js';
@@ -22,8 +22,9 @@ import { RunStoreSql } from '../sql/run-store-sql.js';
 import { CHANGE_COLUMNS, ChangeStoreSql, changeColumns, readChange, readChangeCount, readPartitionApiUsage } from '../sql/change-tables.js';
 import type { Query } from '../sql/run-store-sql.js';
 import {
-  ATTEMPT_COLUMNS, PARTITION_COLUMNS, RUN_COLUMNS, RUN_MUTABLE_COLUMNS, attemptColumns, partitionColumns,
-  readAttempt, readPartition, readRun, runColumns,
+  ATTEMPT_COLUMNS, PARTITION_COLUMNS, RATE_LIMIT_COLUMNS, RUN_COLUMNS, RUN_MUTABLE_COLUMNS, attemptColumns,
+  partitionColumns, rateLimitColumns, readAttempt, readCancelRequest, readPartition, readRateLimit, readRun,
+  runColumns,
 } from '../sql/run-tables.js';
 import { valuesIn } from '../sql/sql-text.js';
 import { isUniqueViolation, sqliteStoreError } from './sqlite-store-error.js';
@@ -90,6 +91,31 @@ export class SqliteRunStore implements RunStore {
 
   async listRuns(filter?: RunFilter): Promise<RunRow[]> {
     return this.guard('listRuns', () => this.all(SQL.listRuns(filter)).map(readRun));
+  }
+
+  async requestCancel(syncId: string, request: CancelRequest): Promise<CancelOutcome> {
+    return this.guard('requestCancel', () =>
+      this.db.transaction((): CancelOutcome => {
+        if (this.write(SQL.requestCancel, [request.requestedAt, request.requestedBy, syncId]) === 1) {
+          return { result: 'requested', request };
+        }
+        const run = optional(this.all({ text: SQL.getRun, values: [syncId] })[0], readRun);
+        if (run === undefined) return { result: 'not_found' };
+        if (run.status === 'running' && run.cancelRequest) return { result: 'already_requested', request: run.cancelRequest };
+        return { result: 'not_running', status: run.status };
+      }).immediate(),
+    );
+  }
+
+  async getCancelRequest(syncId: string): Promise<CancelRequest | null> {
+    return this.guard('getCancelRequest', () => {
+      const row = this.all({ text: SQL.getCancelRequest, values: [syncId] })[0];
+      return row === undefined ? null : readCancelRequest(row);
+    });
+  }
+
+  async clearCancelRequest(syncId: string): Promise<void> {
+    this.guard('clearCancelRequest', () => this.write(SQL.clearCancelRequest, [syncId]));
   }
 
   async previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined> {
@@ -186,6 +212,19 @@ export class SqliteRunStore implements RunStore {
 
   async failuresByCategory(syncId: string): Promise<FailureCategoryRow[]> {
     return this.guard('failuresByCategory', () => this.all({ text: SQL.failuresByCategory, values: [syncId] }).map(readFailureCategory));
+  }
+
+  async saveRateLimits(rows: RateLimitRow[]): Promise<void> {
+    this.guard('saveRateLimits', () => {
+      const upsert = this.statement(SQL.upsertRateLimit);
+      this.db.transaction(() => {
+        for (const row of rows) upsert.run(...bind(valuesIn(RATE_LIMIT_COLUMNS, rateLimitColumns(row))));
+      })();
+    });
+  }
+
+  async listRateLimits(syncId: string): Promise<RateLimitRow[]> {
+    return this.guard('listRateLimits', () => this.all({ text: SQL.listRateLimits, values: [syncId] }).map(readRateLimit));
   }
 
   async getCheckpoints(syncId: string): Promise<Map<string, string | null>> {

@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PipelineConfig } from '../config/pipeline-schema.js';
+import type { Clock } from '../ports/clock.js';
+import type { BudgetKey, RateLimitObservation, RequestScheduler, WaitNotice, WaitReason } from '../ports/request-scheduler.js';
+import { BudgetScheduler } from '../scheduling/budget-scheduler.js';
+
+/** What one run wants to hear from the shared scheduler: its own waits, and the budgets it saw. */
+export interface RunSchedulerHooks {
+  onWait: (notice: WaitNotice) => void;
+  onObserve?: (observation: RateLimitObservation) => void;
+}
+
+/**
+ * One `BudgetScheduler` per token for the whole process, so that every run using a token (the
+ * service runs several at once) shares its budget, concurrency cap and blocks, as the API counts
+ * them. The scheduler is created with the `api` settings of the first run that uses the token.
+ *
+ * Each run gets a view (`forRun`) that reports waits to that run's telemetry: the view enters an
+ * AsyncLocalStorage scope around `acquire`, and the shared scheduler's single `onWait` callback
+ * reads the scope, so a wait is counted by the run whose request waited, and no other.
+ */
+export class SchedulerPool {
+  private readonly schedulers = new Map<string, BudgetScheduler>();
+  private readonly waiting = new AsyncLocalStorage<RunSchedulerHooks>();
+
+  /** The process-wide scheduler of `tokenId`, seen through one run's hooks. */
+  forRun(tokenId: string, api: PipelineConfig['api'], clock: Clock, hooks: RunSchedulerHooks): RequestScheduler {
+    const shared = this.schedulerFor(tokenId, api, clock);
+    const scope = this.waiting;
+    return {
+      acquire: (key: BudgetKey, signal?: AbortSignal) => scope.run(hooks, () => shared.acquire(key, signal)),
+      observe: (id: string, observation: RateLimitObservation) => {
+        shared.observe(id, observation);
+        hooks.onObserve?.(observation);
+      },
+      block: (key: BudgetKey, untilMs: number, reason: WaitReason) => shared.block(key, untilMs, reason),
+      inFlight: (id: string) => shared.inFlight(id),
+    };
+  }
+
+  /** Token IDs with a scheduler (for tests and diagnostics). */
+  tokens(): string[] {
+    return [...this.schedulers.keys()];
+  }
+
+  private schedulerFor(tokenId: string, api: PipelineConfig['api'], clock: Clock): BudgetScheduler {
+    let scheduler = this.schedulers.get(tokenId);
+    if (!scheduler) {
+      scheduler = new BudgetScheduler({
+        maxConcurrentPerToken: api.max_concurrent_per_token,
+        resetMarginMs: api.reset_margin_ms,
+        paceBelowShare: api.pace_below_share,
+        maxPerEndpointPerMinute: api.max_requests_per_minute_per_endpoint,
+        clock,
+        onWait: (notice) => this.waiting.getStore()?.onWait(notice),
+      });
+      this.schedulers.set(tokenId, scheduler);
+    }
+    return scheduler;
+  }
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parsePipelineConfig } from '../../src/config/load-config.js';
+import type { WaitNotice } from '../../src/ports/request-scheduler.js';
+import { SchedulerPool } from '../../src/wiring/scheduler-pool.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+
+const api = parsePipelineConfig({
+  pipeline: { name: 'p' },
+  source: { type: 'github', org: 'octo' },
+  destination: { type: 'sqlite' },
+  api: { max_concurrent_per_token: 2 },
+}).api;
+
+const key = (tokenId: string) => ({ tokenId, resource: 'core', endpoint: 'GET /repos/{owner}/{repo}/pulls' });
+
+describe('SchedulerPool: one budget per token for the whole process', () => {
+  it('caps requests in flight per token across every run using it', async () => {
+    const pool = new SchedulerPool();
+    const clock = new FakeClock();
+    const a = pool.forRun('token-1', api, clock, { onWait: () => {} });
+    const b = pool.forRun('token-1', api, clock, { onWait: () => {} });
+    const other = pool.forRun('token-2', api, clock, { onWait: () => {} });
+    const releaseA = await a.acquire(key('token-1'));
+    const releaseB = await b.acquire(key('token-1'));
+    expect(a.inFlight('token-1')).toBe(2);
+    let third = false;
+    const pending = a.acquire(key('token-1')).then((release) => {
+      third = true;
+      return release;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(third).toBe(false);
+    // Another token is not held back by this one.
+    const releaseOther = await other.acquire(key('token-2'));
+    releaseB();
+    (await pending)();
+    expect(third).toBe(true);
+    releaseA();
+    releaseOther();
+    expect(pool.tokens()).toEqual(['token-1', 'token-2']);
+  });
+
+  it('spends one budget: a run sees what another run\'s responses reported, and each run hears only its own waits', async () => {
+    const pool = new SchedulerPool();
+    const clock = new FakeClock();
+    const waitsA: WaitNotice[] = [];
+    const waitsB: WaitNotice[] = [];
+    const observedB: number[] = [];
+    const a = pool.forRun('token-1', api, clock, { onWait: (n) => waitsA.push(n) });
+    const b = pool.forRun('token-1', api, clock, { onWait: (n) => waitsB.push(n), onObserve: (o) => observedB.push(o.remaining) });
+    // Run A's response says the budget is spent until a reset one minute away.
+    a.observe('token-1', { resource: 'core', limit: 5000, remaining: 0, resetAtMs: clock.now() + 60_000 });
+    const release = await b.acquire(key('token-1'));
+    release();
+    expect(waitsB).toHaveLength(1);
+    expect(waitsB[0]).toMatchObject({ reason: 'primary' });
+    expect(waitsB[0]!.waitMs).toBeGreaterThanOrEqual(60_000);
+    expect(waitsA).toEqual([]);
+    expect(observedB).toEqual([]);
+    b.observe('token-1', { resource: 'core', limit: 5000, remaining: 4999, resetAtMs: clock.now() + 3_600_000 });
+    expect(observedB).toEqual([4999]);
+  });
+});
