@@ -36,7 +36,7 @@ function file(name: string, text: string): string {
 describe('orders pipeline config', () => {
   it('loads the shipped example with its defaults, and each environment over it', async () => {
     const base = orders(await loadPipelineConfig(EXAMPLE));
-    expect(base.pipeline).toEqual({ name: 'orders', kind: 'orders' });
+    expect(base.pipeline).toEqual({ name: 'orders', kind: 'orders', organization: 'default' });
     expect(base.source).toMatchObject({ type: 'sqlite', table: 'FACT_ORDER_LIST', columns: { key: 'ORDER_ID', customer: 'CUSTOMER', season: 'SEASON' }, pending_states: ['PENDING', 'FAILED'] });
     expect(base.destination.columns.status).toEqual({ source: 'ORDER_STATUS', type: 'status', create_labels_if_missing: false, match_labels: 'case_insensitive', value_map: { CONFIRMED: 'OPEN' } });
     expect(base.destination.subitems?.columns).toEqual({ numbers_qty: { field: 'qty', type: 'numbers' } });

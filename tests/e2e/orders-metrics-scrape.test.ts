@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
-import { collectStackExpressions, exposedSeriesNames, metricNamesIn } from '../stack/promql-metrics.js';
+import { collectStackExpressions, exposedSeriesNames, syncscopeMetricNamesIn } from '../stack/promql-metrics.js';
 import { ordersRuntime, ordersWorld, type OrdersWorld } from '../connectors/monday/orders-harness.js';
 
 /** Must show 6, part 2: every dashboard and alert metric is exported after an orders run, complexity gauges included. */
@@ -37,7 +37,7 @@ describe('/metrics after an orders run', () => {
     const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => ({ name: m[1]!, type: m[2]! }));
     const exported = exposedSeriesNames(families);
     const expressions = collectStackExpressions();
-    const missing = expressions.flatMap(({ source, expr }) => metricNamesIn(expr).filter((n) => !exported.has(n)).map((n) => `${n} (${source})`));
+    const missing = expressions.flatMap(({ source, expr }) => syncscopeMetricNamesIn(expr).filter((n) => !exported.has(n)).map((n) => `${n} (${source})`));
     expect(missing).toEqual([]);
     expect(text).toMatch(/^sync_records_total\{pipeline="orders-test",status="synced"\} 60$/m);
     expect(text).toMatch(/^sync_api_requests_total\{connector="monday",operation="writeItems",status_class="2xx",error_category="none"\} \d+$/m);

@@ -92,7 +92,7 @@ describe('Monday destination against the simulator', () => {
     expect(spans.filter((s) => s.name === 'sync.customer').map((s) => s.attributes['sync.customer'])).toEqual(['PELOTON']);
     const events = lines.filter((l) => l.event === 'sync.api.graphql');
     expect(events.map((e) => e.graphql_operation_name)).toEqual(expect.arrayContaining(['boardMetadata', 'boardGroups', 'createGroup', 'findItemsByKey', 'writeItems']));
-    expect(events.find((e) => e.graphql_operation_name === 'writeItems')).toMatchObject({ connector: 'monday', graphql_operation_type: 'mutation', status: 200, cost: expect.any(Number) });
+    expect(events.find((e) => e.graphql_operation_name === 'writeItems')).toMatchObject({ connector: 'monday', graphql_operation_type: 'mutation', status_code: 200, cost: expect.any(Number) });
     const calls = await world.store.listApiCalls(run.syncId);
     expect(calls.every((c) => c.requestId && /^[0-9a-f-]{36}$/.test(c.requestId))).toBe(true);
     expect(calls.every((c) => c.requestHeaders.authorization === '[REDACTED]')).toBe(true);
