@@ -31,7 +31,7 @@ export interface OrdersDemoOptions extends OutputOptions {
   concurrency?: number;
 }
 
-/** Real Monday answers a 25-item write in a second or so; the demo answers at a tenth of that. */
+/** Real Monday answers a 25-item write in a second or so; the demo answers at a tenth of that (`--latency-ms` sets the base). */
 const LATENCY_MS = 40;
 const LATENCY_PER_MUTATION_MS = 2;
 
@@ -54,7 +54,7 @@ export async function demoOrdersCommand(options: OrdersDemoOptions): Promise<num
     simulator = await startMondaySimulator({
       boards: [demoBoard()],
       token: DEMO_MONDAY_TOKEN,
-      latencyMs: LATENCY_MS / timeScale,
+      latencyMs: (options.latencyMs ?? LATENCY_MS) / timeScale,
       latencyPerMutationMs: LATENCY_PER_MUTATION_MS / timeScale,
       latencyJitterMs: 10 / timeScale,
       timeScale,
