@@ -8,6 +8,7 @@ import { apiUnderLoad } from './cases/api.js';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
 import { commitBatch } from './cases/commit-batch.js';
 import { memory } from './cases/memory.js';
+import { ordersBench } from './cases/orders.js';
 import { telemetryOutage } from './cases/outage.js';
 import { telemetryOverhead } from './cases/overhead.js';
 import { peer } from './cases/peer.js';
@@ -30,6 +31,7 @@ const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   throughput,
   writes,
   api: apiUnderLoad,
+  orders: ordersBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

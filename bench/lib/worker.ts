@@ -7,7 +7,7 @@ import type { WorkerArgs, WorkerResult } from '../sync-worker.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** What the bench runs as compiled JavaScript: the sync worker, the peer and the CLI itself. */
-const ENTRIES = ['bench/sync-worker.ts', 'bench/peer-worker.ts', 'src/cli/bin.ts'];
+const ENTRIES = ['bench/sync-worker.ts', 'bench/peer-worker.ts', 'bench/orders-worker.ts', 'src/cli/bin.ts'];
 
 /** What a worker run gives back: its measurements, plus what the bench saw from outside. */
 export interface WorkerRun extends WorkerResult {
@@ -74,6 +74,17 @@ export async function runWorker(
   try {
     const run = await spawnCompiled('bench/sync-worker.js', [JSON.stringify({ ...args, dir })], { SYNCSCOPE_LOG_LEVEL: 'info', ...env }, nodeFlags);
     return { ...(JSON.parse(run.lastLine) as WorkerResult), processMs: run.processMs, exitLagMs: run.exitLagMs, stderr: run.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the orders worker (bench/orders-worker.ts) in a child process on its own temp dir. */
+export async function runOrdersWorker<T>(args: Record<string, unknown>): Promise<T & { stderr: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-orders-'));
+  try {
+    const run = await spawnCompiled('bench/orders-worker.js', [JSON.stringify({ ...args, dir })], {});
+    return { ...(JSON.parse(run.lastLine) as T), stderr: run.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,12 @@ const int = (name: string) => (value: string) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
   return n;
 };
+const positive = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 const ratio = (value: string) => {
   const n = Number(value);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('must be between 0 and 1');
@@ -38,7 +44,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   withOutputOptions(
     program
       .command('demo')
-      .description('sync the bundled GitHub simulator into SQLite (no network, no setup)')
+      .argument('[pipeline]', 'github (pull requests → SQLite) or orders (order rows → Monday.com)', 'github')
+      .description('run a pipeline against its bundled simulator (no network, no setup): `demo` syncs GitHub into SQLite, `demo orders` an order table into Monday.com')
       .option('--repos <n>', 'repositories in the simulated org', int('--repos'))
       .option('--prs-per-repo <n>', 'pull requests per repository', int('--prs-per-repo'))
       .option('--latency-ms <ms>', 'simulated API latency', int('--latency-ms'))
@@ -52,8 +59,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--max-concurrent-requests <n>', 'API requests in flight at once (1 = sequential)', int('--max-concurrent-requests'))
       .option('--resume [sync-id]', 'resume an interrupted or cancelled demo run (default: the latest)')
       .option('--data-dir <dir>', 'where the run store and the demo database go', './data')
-      .option('--reports-dir <dir>', 'root of the report folders', './reports'),
-  ).action(async (options) => setExitCode(await (await import('./commands/demo.js')).demoCommand(options)));
+      .option('--reports-dir <dir>', 'root of the report folders', './reports')
+      .option('--scale <preset>', 'orders: small (120 orders) or production (7,104 orders, 34 customers, 127 groups)')
+      .option('--customer <name>', 'orders: only this customer (repeatable)', collect)
+      .option('--limit <n>', 'orders: at most this many orders', positive('--limit'))
+      .option('--skip-subitems', 'orders: items without their subitems')
+      .option('--dry-run', 'orders: plan only, write nothing to the simulator or the order table')
+      .option('--time-scale <n>', 'orders: run the Monday simulator\'s clock n times faster (default 1; 20 for --scale production)', positive('--time-scale')),
+  ).action(async (pipeline: string, options) => setExitCode(await demoFor(pipeline, options)));
 
   withOutputOptions(
     program
@@ -62,7 +75,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .requiredOption('-c, --config <file>', 'pipeline config (.toml, .yaml)')
       .option('--execute', 'write to the destination (default: dry run, every record skipped)')
       .option('--resume <sync-id>', 'continue an interrupted or cancelled run from its checkpoints')
-      .option('--retry-failed <sync-id>', 're-run only the records that failed in that sync'),
+      .option('--retry-failed <sync-id>', 're-run only the records that failed in that sync')
+      .option('--environment <name>', 'merge the config\'s [environments.<name>] section over it (e.g. development, production)')
+      .option('--customer <name>', 'orders: only this customer (repeatable; case-insensitive)', collect)
+      .option('--limit <n>', 'orders: at most this many pending rows, by customer then key', positive('--limit'))
+      .option('--skip-subitems', 'orders: create items without their subitems')
+      .option('--generate-report', 'accepted for the order-sync CLI: reports are always written, even when the sync fails'),
   ).action(async (options) => setExitCode(await (await import('./commands/run.js')).runCommand(options)));
 
   program
@@ -137,7 +155,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('simulate')
-    .description('serve the GitHub API simulator alone')
+    .argument('[api]', 'github (default) or monday', 'github')
+    .description('serve an API simulator alone: GitHub (default) or Monday.com (`simulate monday`, with the demo board)')
     .option('--port <port>', 'port (0 = any free port)', '0')
     .option('--repos <n>', 'repositories', int('--repos'), 5)
     .option('--prs-per-repo <n>', 'pull requests per repository', int('--prs-per-repo'), 40)
@@ -147,9 +166,34 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--rate-limit-window <s>', 'window in seconds', int('--rate-limit-window'), 3600)
     .option('--seed <n>', 'data seed', int('--seed'), 42)
     .option('--token <token>', 'require this token')
-    .action(async (options) => setExitCode(await (await import('./commands/simulate.js')).simulateCommand(options)));
+    .option('--time-scale <n>', 'monday: run its clock n times faster', positive('--time-scale'))
+    .option('--complexity-per-minute <n>', 'monday: complexity budget per minute (default 10,000,000)', positive('--complexity-per-minute'))
+    .action(async (api: string, options) => {
+      if (api === 'monday') setExitCode(await (await import('./commands/simulate-monday.js')).simulateMondayCommand(options));
+      else if (api === 'github') setExitCode(await (await import('./commands/simulate.js')).simulateCommand(options));
+      else throw new UsageError(`simulate ${api}: the simulators are github and monday`);
+    });
 
   return program;
+}
+
+const GITHUB_ONLY = ['repos', 'prsPerRepo', 'rateLimit', 'rateLimitWindow', 'perPage', 'maxConcurrentRequests', 'resume'];
+const ORDERS_ONLY = ['scale', 'customer', 'limit', 'skipSubitems', 'dryRun', 'timeScale'];
+
+/** `demo` and `demo orders` share the output flags; each refuses the other's own. */
+async function demoFor(pipeline: string, options: Record<string, unknown>): Promise<number> {
+  const misplaced = (names: string[]) => names.filter((n) => options[n] !== undefined).map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  if (pipeline === 'orders') {
+    const wrong = misplaced(GITHUB_ONLY);
+    if (wrong.length) throw new UsageError(`${wrong.join(', ')} apply to the GitHub demo, not demo orders`);
+    const { demoOrdersCommand } = await import('./commands/demo-orders.js');
+    return demoOrdersCommand(options as unknown as Parameters<typeof demoOrdersCommand>[0]);
+  }
+  if (pipeline !== 'github') throw new UsageError(`demo ${pipeline}: the demos are github (the default) and orders`);
+  const wrong = misplaced(ORDERS_ONLY);
+  if (wrong.length) throw new UsageError(`${wrong.join(', ')} apply to demo orders`);
+  const { demoCommand } = await import('./commands/demo.js');
+  return demoCommand(options as unknown as Parameters<typeof demoCommand>[0]);
 }
 
 /** The one catch: maps error classes to exit codes and prints a clear message. */

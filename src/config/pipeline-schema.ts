@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { organizationId } from './organization.js';
-import { DEFAULT_SECRET_KEYS } from './secret-keys.js';
+import { ordersPipelineSchema, type OrdersPipelineConfig } from './orders-pipeline-schema.js';
+import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, pipelineOrganization, reportsSection, storeSection } from './sections.js';
+
+export { postgresStore, sqliteStore } from './sections.js';
 
 const githubSource = z
   .object({
@@ -30,64 +32,44 @@ const sqliteDestination = z
   })
   .strict();
 
-export const sqliteStore = z
-  .object({
-    type: z.literal('sqlite'),
-    path: z.string().min(1).default('./data/syncscope.db').describe('SQLite file of the run store.'),
-  })
-  .strict();
-
-export const postgresStore = z
-  .object({
-    type: z.literal('postgres'),
-    url: z.string().min(1).describe('PostgreSQL connection string, e.g. postgres://user@host:5432/db.'),
-    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('syncscope').describe('Schema the run store tables live in.'),
-  })
-  .strict();
-
-export const pipelineConfigSchema = z
+/** A GitHub → SQLite pipeline (`pipeline.kind = "github"`, the default). */
+export const githubPipelineSchema = z
   .object({
     pipeline: z
       .object({
-        name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').describe('Pipeline name: a metric label, so keep it stable.'),
-        organization: organizationId.default('default').describe('Organization the pipeline and its runs belong to; API tokens see only their organization.'),
+        name: pipelineName,
+        organization: pipelineOrganization,
+        kind: z.literal('github').default('github').describe('Pipeline kind: github (pull requests → SQLite) or orders (order rows → Monday.com).'),
       })
       .strict(),
     source: githubSource,
     destination: sqliteDestination,
-    store: z.discriminatedUnion('type', [sqliteStore, postgresStore]).default({ type: 'sqlite', path: './data/syncscope.db' }),
-    options: z
-      .object({
-        batch_size: z.number().int().min(1).max(10_000).default(100).describe('Records per destination write.'),
-        partition_concurrency: z.number().int().min(1).max(64).default(4).describe('Partitions synced at once.'),
-      })
-      .strict()
-      .default({ batch_size: 100, partition_concurrency: 4 }),
-    api: z
-      .object({
-        max_concurrent_per_token: z.number().int().min(1).max(100).default(8).describe('Requests in flight per token; 1 = strictly sequential. GitHub allows at most 100.'),
-        request_timeout_ms: z.number().int().min(100).default(15_000).describe('A call with no response by then fails as TIMEOUT (and is retried).'),
-        max_attempts: z.number().int().min(1).max(20).default(5).describe('Attempts per call for transient errors.'),
-        reset_margin_ms: z.number().int().min(0).default(250).describe('Extra wait past a rate-limit reset, for clock skew.'),
-        pace_below_share: z.number().min(0).max(1).default(0.1).describe('Below this share of the budget left, requests are paced to last until the reset.'),
-        max_requests_per_minute_per_endpoint: z.number().int().min(1).default(800).describe('Per-endpoint cap per rolling minute, under GitHub\'s secondary limit of 900.'),
-      })
-      .strict()
-      .default({ max_concurrent_per_token: 8, request_timeout_ms: 15_000, max_attempts: 5, reset_margin_ms: 250, pace_below_share: 0.1, max_requests_per_minute_per_endpoint: 800 }),
-    audit: z
-      .object({
-        bodies: z.enum(['all', 'errors', 'none']).default('all').describe('Which API calls keep request/response bodies in the audit trail.'),
-        max_body_bytes: z.number().int().min(256).default(64 * 1024).describe('Bodies longer than this are cut (and marked truncated).'),
-        secret_keys: z.array(z.string().min(1)).default(DEFAULT_SECRET_KEYS).describe('Field names that look secret; their values are redacted everywhere.'),
-      })
-      .strict()
-      .default({ bodies: 'all', max_body_bytes: 64 * 1024, secret_keys: DEFAULT_SECRET_KEYS }),
-    reports: z
-      .object({ dir: z.string().min(1).default('./reports').describe('Root of the per-sync report folders.') })
-      .strict()
-      .default({ dir: './reports' }),
+    store: storeSection,
+    options: optionsSection({ batch_size: 100, partition_concurrency: 4 }),
+    api: apiSection,
+    audit: auditSection,
+    reports: reportsSection,
+    environments: environmentsSection,
   })
   .strict();
 
+/** Every pipeline kind; `pipeline.kind` picks one (see `schemaForKind`). */
+export const pipelineConfigSchema = z.union([githubPipelineSchema, ordersPipelineSchema]);
+
+export const PIPELINE_KINDS = ['github', 'orders'] as const;
+export type PipelineKind = (typeof PIPELINE_KINDS)[number];
+
+/** The schema of one kind, so a bad file is told its own kind's errors, not a union's. */
+export function schemaForKind(kind: PipelineKind) {
+  return kind === 'orders' ? ordersPipelineSchema : githubPipelineSchema;
+}
+
+export type GithubPipelineConfig = z.infer<typeof githubPipelineSchema>;
+export type { OrdersPipelineConfig };
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+
+/** Narrows a config by its kind (TypeScript does not narrow a union on a nested field by itself). */
+export function isOrdersPipeline(config: PipelineConfig): config is OrdersPipelineConfig {
+  return config.pipeline.kind === 'orders';
+}
 export type PipelineConfigInput = z.input<typeof pipelineConfigSchema>;

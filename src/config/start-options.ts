@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FieldValidationError } from '../errors/sync-error.js';
-import type { PipelineConfig } from './pipeline-schema.js';
+import { isOrdersPipeline, type PipelineConfig } from './pipeline-schema.js';
 
 /**
  * What a client may change when it starts a declared pipeline (`POST /api/v1/runs`, the dashboard's
@@ -38,6 +38,12 @@ export function applyStartOptions(config: PipelineConfig, raw: Record<string, un
     }));
   }
   const options = parsed.data;
+  if (isOrdersPipeline(config)) {
+    // An orders pipeline narrows by row count; repositories mean nothing to it.
+    if (options.repos) throw new FieldValidationError([{ field: fieldName(['repos']), message: 'repos applies to github pipelines; this one syncs orders' }]);
+    const limit = options.limit === undefined ? config.source.limit : Math.min(options.limit, config.source.limit ?? Number.MAX_SAFE_INTEGER);
+    return { config: { ...config, source: { ...config.source, ...(limit !== undefined ? { limit } : {}) } }, options };
+  }
   const source = { ...config.source };
   if (options.repos) {
     const declared = new Set(source.repos);

@@ -1,12 +1,13 @@
 import { SyncError, toSyncError } from '../errors/sync-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
-import type { Partition, RecordFailure, RecordStatus, SourceRecord } from '../ports/records.js';
-import type { RecordStateRow, RunStore } from '../ports/run-store.js';
+import type { DestinationChange, Partition, RecordFailure, RecordStatus, SourceRecord } from '../ports/records.js';
+import type { DestinationChangeRow, RecordStateRow, RunStore } from '../ports/run-store.js';
 import { ATTR, SPAN } from '../telemetry/names.js';
 import type { RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { EngineOptions } from './engine-options.js';
 import { decideRetry } from '../scheduling/retry-policy.js';
+import { writeBack, type WriteBack } from './write-back.js';
 
 export interface BatchOutcome {
   synced: number;
@@ -17,6 +18,8 @@ export interface BatchOutcome {
 interface WriteAttempts {
   failures: RecordFailure[];
   externalIds: Record<string, string>;
+  containerIds: Record<string, string>;
+  changes: DestinationChange[];
   attempt: number;
   /** Set when the whole write failed (every record of the batch then failed with it). */
   batchError: SyncError | undefined;
@@ -34,7 +37,8 @@ export interface BatchInput {
 
 /**
  * Writes one batch inside a `sync.batch` span: the destination write (retried when retryable),
- * then one atomic commit of the batch row, every record's final state and the checkpoint.
+ * the source's write-back when it has one (executing runs only), then one atomic commit of the
+ * batch row, every record's final state, the destination's changes and the checkpoint.
  */
 export class BatchWriter {
   constructor(
@@ -43,6 +47,7 @@ export class BatchWriter {
     private readonly telemetry: RunTelemetry,
     private readonly options: EngineOptions,
     private readonly clock: Clock,
+    private readonly back?: WriteBack,
   ) {}
 
   async write(input: BatchInput): Promise<BatchOutcome> {
@@ -51,8 +56,12 @@ export class BatchWriter {
     const t = this.telemetry;
     return t.inSpan(SPAN.batch, { [ATTR.batchId]: batchId, [ATTR.batchRecords]: records.length, [ATTR.partition]: partition.key }, async (span) => {
       const startedAt = this.clock.now();
-      const { failures, externalIds, attempt, batchError } = await this.writeWithRetry(partition, records);
-      const allFailures = [...input.sourceFailures, ...failures];
+      const { failures, externalIds, containerIds, changes, attempt, batchError } = await this.writeWithRetry(partition, records);
+      let allFailures = [...input.sourceFailures, ...failures];
+      if (this.back && !this.options.dryRun) {
+        const backError = await writeBack(t, this.clock, this.back, { partition, records, failures: allFailures, externalIds, containerIds, changes });
+        if (backError) allFailures = withWriteBackFailure(records, allFailures, backError);
+      }
       const failedKeys = new Map(allFailures.map((f) => [f.key, f]));
       const now = new Date(this.clock.now()).toISOString();
       const written: RecordStatus = this.options.dryRun ? 'skipped' : 'synced';
@@ -82,6 +91,7 @@ export class BatchWriter {
           errorMessage: batchError ? t.redactor.text(batchError.message) : null,
         },
         records: states,
+        changes: changes.map((c): DestinationChangeRow => ({ ...c, syncId: t.syncId, partitionKey: partition.key, batchId, recordedAt: now })),
         ...(input.checkpoint !== undefined ? { checkpoint: { partitionKey: partition.key, cursor: input.checkpoint } } : {}),
       });
       this.report(batchId, partition, states, outcome, attempt, durationMs, batchError);
@@ -94,7 +104,7 @@ export class BatchWriter {
 
   private async writeWithRetry(partition: Partition, records: SourceRecord[]): Promise<WriteAttempts> {
     if (this.options.dryRun || records.length === 0) {
-      return { failures: [], externalIds: {}, attempt: 1, batchError: undefined };
+      return { failures: [], externalIds: {}, containerIds: {}, changes: [], attempt: 1, batchError: undefined };
     }
     const t = this.telemetry;
     for (let attempt = 1; ; attempt++) {
@@ -122,14 +132,22 @@ export class BatchWriter {
           duration_ms: Math.round(durationMs),
           attempt,
         });
-        return { failures: result.failures, externalIds: result.externalIds ?? {}, attempt, batchError: undefined };
+        return {
+          failures: result.failures,
+          externalIds: result.externalIds ?? {},
+          containerIds: result.containerIds ?? {},
+          changes: result.changes ?? [],
+          attempt,
+          batchError: undefined,
+        };
       } catch (error) {
         t.stats.destinationTimeMs += this.clock.now() - started;
         const syncError = toSyncError(error);
         const decision = decideRetry({ category: syncError.category, attempt }, this.options.writeRetry, this.clock.now());
         if (!decision.retry) {
-          const failures = records.map((r) => ({ key: r.key, category: syncError.category, message: syncError.message }));
-          return { failures, externalIds: {}, attempt, batchError: syncError };
+          const requestId = syncError.requestId ? { requestId: syncError.requestId } : {};
+          const failures = records.map((r) => ({ key: r.key, category: syncError.category, message: syncError.message, ...requestId }));
+          return { failures, externalIds: {}, containerIds: {}, changes: [], attempt, batchError: syncError };
         }
         await this.clock.sleep(decision.delayMs);
       }
@@ -175,6 +193,13 @@ export class BatchWriter {
     if (outcome.failed === 0) t.events.batchCompleted(fields);
     else t.events.batchFailed({ ...fields, error_category: batchError?.category ?? states.find((s) => s.errorCategory)?.errorCategory });
   }
+}
+
+/** A failed write-back fails every record that was not failed already: its source does not know it was written. */
+function withWriteBackFailure(records: SourceRecord[], failures: RecordFailure[], error: SyncError): RecordFailure[] {
+  const failed = new Set(failures.map((f) => f.key));
+  const message = `written to the destination, but the source write-back failed: ${error.message}`;
+  return [...failures, ...records.filter((r) => !failed.has(r.key)).map((r) => ({ key: r.key, category: error.category, message }))];
 }
 
 function stateOf(

@@ -162,7 +162,9 @@ async function syncPartitions(input: RunPipelineInput, partitions: Partition[], 
       await store.savePartition(row);
     }
   }
-  const writer = new BatchWriter(input.destination, store, input.telemetry, input.options, input.clock);
+  const { source } = input;
+  const back = source.acknowledge ? { system: source.connector, acknowledge: source.acknowledge.bind(source) } : undefined;
+  const writer = new BatchWriter(input.destination, store, input.telemetry, input.options, input.clock, back);
   const isDone = (row: PartitionRow) => row.status === 'succeeded' || row.status === 'failed';
   const progress = {
     partitionsTotal: partitions.length,

@@ -33,7 +33,33 @@ export interface WriteResult {
   failures: RecordFailure[];
   /** External IDs by record key, when the destination assigns them. */
   externalIds?: Record<string, string>;
+  /** The container each record was written into, by record key (e.g. its Monday group ID). */
+  containerIds?: Record<string, string>;
+  /**
+   * What the write created, updated or found on the destination: the records' own objects and
+   * those beside them (a Monday group, a dropdown label). Stored with the batch (reports count
+   * them) and told to the source, which learns the IDs of containers (see `Source.acknowledge`).
+   */
+  changes?: DestinationChange[];
 }
+
+/** One object the destination created, updated or found while writing a batch. */
+export interface DestinationChange {
+  /** A small, fixed set per destination: `item`, `subitem`, `group`, `label`. */
+  kind: string;
+  /** Unique within its kind for a sync: the record key of an item, a group's title, `column: label`. */
+  name: string;
+  externalId: string | null;
+  action: DestinationAction;
+  /**
+   * For a container (a Monday group): the source fields shared by every record it holds, e.g.
+   * `{ customer: 'PELOTON', season: 'SS26' }`, so the source can give its ID to all of them at once.
+   */
+  scope?: Record<string, string | null>;
+}
+
+/** `found`: it already existed (looked up, not written). */
+export type DestinationAction = 'created' | 'updated' | 'found';
 
 export interface RecordFailure {
   key: string;

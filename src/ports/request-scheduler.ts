@@ -10,6 +10,13 @@ export interface RateLimitObservation {
   resetAtMs: number;
   /** Points this call cost (GraphQL), when the API says. */
   cost?: number;
+  /**
+   * Set for a sliding-window budget (Monday's complexity: spends count for this long after they
+   * happen, there is no reset instant); `resetAtMs` then only says when the window would be empty.
+   */
+  windowMs?: number;
+  /** When the call that reported this started (the HTTP layer sets it): a sliding budget compares with its own count then. */
+  startedAtMs?: number;
 }
 
 /** Where a request counts: one token (by an opaque, non-secret ID) and one resource. */
@@ -18,6 +25,8 @@ export interface BudgetKey {
   resource: string;
   /** The endpoint (method + URL template), for per-endpoint limits such as GitHub's 900/min. */
   endpoint?: string;
+  /** Points the request is expected to spend (a GraphQL query's complexity); 1 when unset. */
+  cost?: number;
 }
 
 export interface WaitNotice {

@@ -1,5 +1,5 @@
 import type { ErrorCategory } from '../errors/sync-error.js';
-import type { PartitionKind, RecordStatus } from './records.js';
+import type { DestinationAction, DestinationChange, PartitionKind, RecordStatus } from './records.js';
 
 /**
  * Lifecycle of a run. `partial`: finished, but some records or partitions failed. `interrupted`
@@ -202,6 +202,40 @@ export interface ApiUsageRow {
   totalDurationMs: number;
 }
 
+/** API calls of a sync per partition, connector and resource: what each partition spent. */
+export interface PartitionApiUsageRow extends ApiUsageRow {
+  /** `null` for calls made outside any partition (e.g. listing partitions). */
+  partitionKey: string | null;
+}
+
+/**
+ * A destination change of a sync (see `DestinationChange`), one row per kind and name. When a
+ * resumed or replayed batch reports the same object again, the strongest action is kept
+ * (`created` over `updated` over `found`) and the latest non-null external ID.
+ */
+export interface DestinationChangeRow extends DestinationChange {
+  syncId: string;
+  partitionKey: string;
+  /** The batch that last reported it. */
+  batchId: string;
+  recordedAt: string;
+}
+
+export interface DestinationChangeQuery {
+  kind?: string;
+  partitionKey?: string;
+  action?: DestinationAction;
+  limit?: number;
+}
+
+/** Destination changes of a sync counted per partition, kind and action. */
+export interface DestinationChangeCount {
+  partitionKey: string;
+  kind: string;
+  action: DestinationAction;
+  count: number;
+}
+
 export interface FailureCategoryRow {
   category: ErrorCategory;
   count: number;
@@ -254,6 +288,8 @@ export interface BatchCommit {
   batch: BatchRow;
   records: RecordStateRow[];
   checkpoint?: { partitionKey: string; cursor: string | null };
+  /** What the batch's write changed on the destination, upserted by (sync ID, kind, name). */
+  changes?: DestinationChangeRow[];
 }
 
 /**
@@ -305,6 +341,8 @@ export interface RunStore {
   listApiCalls(syncId: string, query?: ApiCallQuery): Promise<ApiCallRow[]>;
   /** API calls aggregated per connector and resource (no bodies loaded). */
   apiUsage(syncId: string): Promise<ApiUsageRow[]>;
+  /** The same, per partition as well: what each customer or repository spent. */
+  apiUsageByPartition(syncId: string): Promise<PartitionApiUsageRow[]>;
 
   listRecordStates(syncId: string, query?: RecordStateQuery): Promise<RecordStateRow[]>;
   /** Counts of the sync's record states by status (zeros included). */
@@ -312,6 +350,10 @@ export interface RunStore {
   /** Failed records of the sync counted by error category, most frequent first. */
   failuresByCategory(syncId: string): Promise<FailureCategoryRow[]>;
 
+  /** The sync's destination changes, by kind then name. */
+  listDestinationChanges(syncId: string, query?: DestinationChangeQuery): Promise<DestinationChangeRow[]>;
+  /** Its destination changes counted per partition, kind and action (no rows loaded). */
+  countDestinationChanges(syncId: string): Promise<DestinationChangeCount[]>;
   /** Upserts rate-limit states, keyed by (sync ID, connector, resource). */
   saveRateLimits(rows: RateLimitRow[]): Promise<void>;
   /** The latest rate-limit state per connector and resource of a sync, by connector then resource. */

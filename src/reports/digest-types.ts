@@ -37,6 +37,8 @@ export interface RunDigest {
   partitions: DigestPartition[];
   /** The API quota this sync spent, per connector and rate-limit resource. */
   quota: DigestQuota[];
+  /** What the destination created, updated or found (orders: items, groups, labels), by kind and action. */
+  destination_changes: DigestChangeCount[];
   previous: DigestPrevious | null;
   links: { trace: string | null; logs: string | null };
   generated_at: string;
@@ -75,6 +77,8 @@ export interface DigestFailedRecord {
   entity: string;
   category: ErrorCategory | null;
   message: string | null;
+  /** The provider's request ID of the call that failed it (Monday's `request_id`), when known. */
+  request_id: string | null;
 }
 
 export interface DigestPartition {
@@ -94,6 +98,16 @@ export interface DigestPartition {
   error_message: string | null;
   /** Its report, relative to the sync's report folder, e.g. `repo_reports/octo__web.md`. */
   report_file: string;
+  /** Its destination changes by kind and action (empty for destinations that report none). */
+  changes: DigestChangeCount[];
+  /** The API calls made for it: calls, errors, quota points and time. */
+  api: { calls: number; errors: number; cost: number; duration_ms: number };
+}
+
+export interface DigestChangeCount {
+  kind: string;
+  action: 'created' | 'updated' | 'found';
+  count: number;
 }
 
 export interface DigestQuota {

@@ -3,6 +3,8 @@ import type { DigestFailedRecord, DigestPartition, RunDigest } from './digest-ty
 import { clip, code, formatCount, formatMs, formatTime, mdTable } from './markdown.js';
 import { TOP_FAILED_RECORDS } from './run-digest.js';
 import { errorCell } from './summary-markdown.js';
+import { buildCustomerDetail, renderCustomerSections, type CustomerDetail, type PartitionRowsReader } from './customer-report.js';
+import type { ApiCallRow } from '../ports/run-store.js';
 
 /** One partition's report (`repo_reports/<name>.json`); its markdown twin renders the same data. */
 export interface PartitionReport {
@@ -14,6 +16,8 @@ export interface PartitionReport {
   partition: DigestPartition;
   /** Up to 10 failed records of this partition, by record key. */
   failed_records: DigestFailedRecord[];
+  /** Order pipelines: groups, items, labels, quota and the order table's rows for this customer. */
+  customer?: CustomerDetail;
   links: RunDigest['links'];
   generated_at: string;
 }
@@ -38,13 +42,20 @@ export async function failedRecordsByPartition(store: RunStore, digest: RunDiges
   return byPartition;
 }
 
-/** Adds to the digest's partition row what it lacks: its first failed records. */
+/** What customer reports add, read once for all of them. */
+export interface CustomerInputs {
+  failedCalls: Map<string, ApiCallRow[]>;
+  rows?: PartitionRowsReader;
+}
+
+/** Adds to the digest's partition row what it lacks: its first failed records (and a customer's order detail). */
 export async function buildPartitionReport(
   store: RunStore,
   digest: RunDigest,
   partition: DigestPartition,
   redact: (text: string) => string = (t) => t,
   preloaded?: Map<string, RecordStateRow[]>,
+  customer?: CustomerInputs,
 ): Promise<PartitionReport> {
   const failed = partition.records.failed === 0
     ? []
@@ -62,7 +73,9 @@ export async function buildPartitionReport(
       entity: r.entity,
       category: r.errorCategory,
       message: r.errorMessage === null ? null : redact(r.errorMessage),
+      request_id: r.requestId,
     })),
+    ...(customer && partition.kind === 'customer' ? { customer: await buildCustomerDetail(store, digest, partition, customer.failedCalls, customer.rows, redact) } : {}),
     links: digest.links,
     generated_at: digest.generated_at,
   };
@@ -85,7 +98,8 @@ export function renderPartitionMarkdown(r: PartitionReport): string {
     ['Pending', formatCount(p.records.pending)],
     ['Batches', `${formatCount(p.batches)} (${formatCount(p.batches_failed)} failed, ${formatCount(p.write_retries)} write retries)`],
   ], ['left', 'right']);
-  const sections = [`# ${p.mark} ${p.key}`, overview, '## Records', records, '## Errors', errorsOf(r), `---\n_Generated ${formatTime(r.generated_at)} from the run store._`];
+  const detail = r.customer ? renderCustomerSections(r.customer) : [];
+  const sections = [`# ${p.mark} ${p.key}`, overview, '## Records', records, '## Errors', errorsOf(r), ...detail, `---\n_Generated ${formatTime(r.generated_at)} from the run store${r.customer?.source_rows ? ' and the order table' : ''}._`];
   return `${sections.join('\n\n')}\n`;
 }
 
@@ -96,9 +110,11 @@ function errorsOf(r: PartitionReport): string {
   if (p.error_category) lines.push(`**${errorCell(p)}**${p.error_message ? ` — ${clip(p.error_message, 400)}` : ''}`);
   if (r.failed_records.length > 0) {
     const more = p.records.failed > r.failed_records.length ? ` (first ${r.failed_records.length} of ${formatCount(p.records.failed)})` : '';
+    // The provider's request ID is what its support asks for; the column shows when any record has one.
+    const withIds = r.failed_records.some((f) => f.request_id);
     lines.push(`### Failing records${more}`, mdTable(
-      ['Record', 'Entity', 'Category', 'Message'],
-      r.failed_records.map((f) => [code(f.record_key), f.entity, f.category ?? '', clip(f.message, 300)]),
+      ['Record', 'Entity', 'Category', 'Message', ...(withIds ? ['Request ID'] : [])],
+      r.failed_records.map((f) => [code(f.record_key), f.entity, f.category ?? '', clip(f.message, 300), ...(withIds ? [f.request_id ? code(f.request_id) : '—'] : [])]),
     ));
   }
   return lines.join('\n\n');

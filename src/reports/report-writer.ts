@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import type { RunStore } from '../ports/run-store.js';
 import type { RunDigest } from './digest-types.js';
 import { SUMMARY_JSON, SUMMARY_MARKDOWN, syncReportDir } from './file-names.js';
-import { buildPartitionReport, failedRecordsByPartition, renderPartitionMarkdown, type PartitionReport } from './partition-report.js';
+import { buildPartitionReport, failedRecordsByPartition, renderPartitionMarkdown, type CustomerInputs, type PartitionReport } from './partition-report.js';
+import { failedCallsByPartition, type PartitionRowsReader } from './customer-report.js';
 import { buildRunDigest, type DigestOptions } from './run-digest.js';
 import { renderSummaryMarkdown } from './summary-markdown.js';
 
@@ -20,6 +21,8 @@ export interface ReportWriterOptions extends DigestOptions {
   onWritten?: (written: ReportWritten) => void;
   /** Partition reports built at once (their store reads overlap on a networked store). */
   concurrency?: number;
+  /** The run's source, still open: customer reports show its pending and failed rows. */
+  partitionRows?: PartitionRowsReader;
 }
 
 export interface WrittenReports {
@@ -51,9 +54,12 @@ export async function writeSyncReports(store: RunStore, syncId: string, options:
     writeFileSync(join(staging, SUMMARY_JSON), `${JSON.stringify(digest, null, 2)}\n`);
     for (const folder of new Set(digest.partitions.map((p) => dirname(p.report_file)))) mkdirSync(join(staging, folder));
     const failed = await failedRecordsByPartition(store, digest);
+    const customers: CustomerInputs | undefined = digest.partitions.some((p) => p.kind === 'customer')
+      ? { failedCalls: await failedCallsByPartition(store, syncId), rows: options.partitionRows }
+      : undefined;
     const filesPerFolder = new Map<string, number>();
     await forEachBounded(digest.partitions, options.concurrency ?? 16, async (partition) => {
-      const report = await buildPartitionReport(store, digest, partition, options.redact, failed);
+      const report = await buildPartitionReport(store, digest, partition, options.redact, failed, customers);
       writePartition(report, staging);
       const folder = dirname(partition.report_file);
       filesPerFolder.set(folder, (filesPerFolder.get(folder) ?? 0) + 2);

@@ -1,7 +1,7 @@
-import type { ApiUsageRow, BatchRow, PartitionRow, RecordCounts, RunAttemptRow, RunRow, RunStore } from '../ports/run-store.js';
+import type { ApiUsageRow, BatchRow, DestinationChangeCount, PartitionApiUsageRow, PartitionRow, RecordCounts, RunAttemptRow, RunRow, RunStore } from '../ports/run-store.js';
 import { errorsByCategory, runLevelError } from './digest-errors.js';
 import { previousOf, retriedBy } from './digest-history.js';
-import type { DigestApiTotals, DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
+import type { DigestApiTotals, DigestChangeCount, DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
 import { partitionFolder, PartitionFileNamer } from './file-names.js';
 import { grafanaLinks } from './grafana-links.js';
 import { markRank, partitionMark, runStatusMark } from './status-marks.js';
@@ -55,7 +55,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
   if (!run) return undefined;
   const now = options.now?.() ?? Date.now();
   const redact = options.redact ?? ((text: string) => text);
-  const [partitionRows, counts, batchRows, usage, failures, failed, attempts] = await Promise.all([
+  const [partitionRows, counts, batchRows, usage, failures, failed, attempts, changeCounts, partitionUsage] = await Promise.all([
     store.listPartitions(syncId),
     store.countRecordStates(syncId),
     store.listBatches(syncId),
@@ -63,6 +63,8 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
     store.failuresByCategory(syncId),
     store.listRecordStates(syncId, { status: 'failed', limit: TOP_FAILED_RECORDS }),
     store.listAttempts(syncId),
+    store.countDestinationChanges(syncId),
+    store.apiUsageByPartition(syncId),
   ]);
 
   const perPartition = new Map<string, BatchTotals>();
@@ -80,7 +82,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
 
   const namer = new PartitionFileNamer();
   const partitions = partitionRows
-    .map((p) => toDigestPartition(p, perPartition.get(p.partitionKey), namer, redact))
+    .map((p) => toDigestPartition(p, perPartition.get(p.partitionKey), namer, redact, changeCounts, partitionUsage))
     .sort((a, b) => markRank(a.mark) - markRank(b.mark) || a.key.localeCompare(b.key));
 
   const records = withTotal({ ...counts, pending: Math.max(counts.pending, run.records.pending) });
@@ -100,6 +102,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
     entity: r.entity,
     category: r.errorCategory,
     message: r.errorMessage === null ? null : redact(r.errorMessage),
+    request_id: r.requestId,
   }));
 
   const digest: RunDigest = {
@@ -136,6 +139,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
     errors: { run_error: runError, by_category: errorsByCategory(runError, failures, partitions, topFailed), top_failed_records: topFailed },
     partitions,
     quota: usage.map((u) => ({ connector: u.connector, resource: u.resource, calls: u.calls, errors: u.errors, cost: u.cost, duration_ms: Math.round(u.totalDurationMs) })),
+    destination_changes: changeTotals(changeCounts),
     previous: options.history === false ? null : await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
     links: grafanaLinks({
       grafanaUrl: options.grafanaUrl,
@@ -150,8 +154,16 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
   return { digest, rows: { run, partitions: partitionRows, batches: batchRows, usage, attempts } };
 }
 
-function toDigestPartition(p: PartitionRow, batches: BatchTotals | undefined, namer: PartitionFileNamer, redact: (t: string) => string): DigestPartition {
+function toDigestPartition(
+  p: PartitionRow,
+  batches: BatchTotals | undefined,
+  namer: PartitionFileNamer,
+  redact: (t: string) => string,
+  changes: DestinationChangeCount[],
+  usage: PartitionApiUsageRow[],
+): DigestPartition {
   const batchesFailed = Math.max(p.batchesFailed, batches?.failed ?? 0);
+  const own = usage.filter((u) => u.partitionKey === p.partitionKey);
   return {
     key: p.partitionKey,
     kind: p.kind,
@@ -166,7 +178,32 @@ function toDigestPartition(p: PartitionRow, batches: BatchTotals | undefined, na
     error_category: p.errorCategory,
     error_message: p.errorMessage === null ? null : redact(p.errorMessage),
     report_file: `${partitionFolder(p.kind)}/${namer.stem(p.partitionKey)}.md`,
+    changes: changeTotals(changes.filter((c) => c.partitionKey === p.partitionKey)),
+    api: {
+      calls: own.reduce((sum, u) => sum + u.calls, 0),
+      errors: own.reduce((sum, u) => sum + u.errors, 0),
+      cost: own.reduce((sum, u) => sum + u.cost, 0),
+      duration_ms: Math.round(own.reduce((sum, u) => sum + u.totalDurationMs, 0)),
+    },
   };
+}
+
+/** Change counts summed by kind and action, in a stable order (kind, then created/updated/found). */
+function changeTotals(rows: DestinationChangeCount[]): DigestChangeCount[] {
+  const order = { created: 0, updated: 1, found: 2 } as const;
+  const totals = new Map<string, DigestChangeCount>();
+  for (const r of rows) {
+    const key = `${r.kind}\u0000${r.action}`;
+    const total = totals.get(key) ?? { kind: r.kind, action: r.action, count: 0 };
+    total.count += r.count;
+    totals.set(key, total);
+  }
+  return [...totals.values()].sort((a, b) => a.kind.localeCompare(b.kind) || order[a.action] - order[b.action]);
+}
+
+/** How many `kind` objects were `action`ed (0 when none). */
+export function changeCount(changes: readonly DigestChangeCount[], kind: string, action: DigestChangeCount['action']): number {
+  return changes.find((c) => c.kind === kind && c.action === action)?.count ?? 0;
 }
 
 function withTotal(c: RecordCounts): DigestRecordCounts {

@@ -1,10 +1,12 @@
 import type { DigestPartition, RunDigest } from './digest-types.js';
 import { clip, code, formatCount, formatDelta, formatMs, formatPercent, formatTime, mdTable } from './markdown.js';
+import { changeCount } from './run-digest.js';
 
 /** `_SYNC_SUMMARY.md`: the executive summary a person reads first. Pure: digest in, text out. */
 export function renderSummaryMarkdown(d: RunDigest): string {
   return [
     `# ${d.status_mark} Sync ${d.sync_id}`,
+    ...customers(d),
     overview(d),
     totals(d),
     timeBreakdown(d),
@@ -46,6 +48,7 @@ function totals(d: RunDigest): string {
     ['Batch success rate', `${formatPercent(b.success_rate)} (${b.succeeded}/${b.total} batches)`],
     ['Retries', `${d.api.retries} API call retries · ${b.write_retries} write retries`],
     ['Rate-limit waits', `${d.api.rate_limit_waits} waits · ${d.api.rate_limit_wait_seconds.toFixed(1)} s waiting · ${d.api.rate_limit_rejections} rejections`],
+    ...changeRows(d),
   ];
   return `## Totals\n\n${mdTable(['Metric', 'Value'], rows, ['left', 'right'])}`;
 }
@@ -92,11 +95,41 @@ function errors(d: RunDigest): string {
 
 function results(d: RunDigest): string {
   if (d.partitions.length === 0) return '## Results per partition\n\nNo partitions were listed, so there are no partition reports.';
+  const others = d.partitions.filter((p) => p.kind !== 'customer');
+  if (others.length === 0) return '## Results per partition\n\nSee the customer table at the top; one report per customer is in `customer_reports/`.';
   return `## Results per partition\n\n${mdTable(
     ['Partition', 'Status', 'Records', 'Errors', 'Execution time'],
-    d.partitions.map((p) => [`[${p.key}](${p.report_file})`, `${p.mark} ${p.status}`, formatCount(p.records.total), errorCell(p), formatMs(p.duration_ms)]),
+    others.map((p) => [`[${p.key}](${p.report_file})`, `${p.mark} ${p.status}`, formatCount(p.records.total), errorCell(p), formatMs(p.duration_ms)]),
     ['left', 'left', 'right', 'left', 'right'],
   )}`;
+}
+
+/**
+ * Right after the status header, for order pipelines: one row per customer. Its ✅/❌ is the
+ * partition mark, derived from its status and failed records — never from a field that may be missing.
+ */
+function customers(d: RunDigest): string[] {
+  const rows = d.partitions.filter((p) => p.kind === 'customer');
+  if (rows.length === 0) return [];
+  const processed = (p: DigestPartition) => p.records.synced + p.records.failed + p.records.skipped;
+  return [mdTable(
+    ['Customer', 'Status', 'Records processed', 'Errors', 'Execution time'],
+    rows.map((p) => [`[${p.key}](${p.report_file})`, `${p.mark} ${p.status}`, formatCount(processed(p)) + (p.records.pending > 0 ? ` (${formatCount(p.records.pending)} pending)` : ''), errorCell(p), formatMs(p.duration_ms)]),
+    ['left', 'left', 'right', 'left', 'right'],
+  )];
+}
+
+/** Groups and labels the destination created, and items created and updated, when it reports them. */
+function changeRows(d: RunDigest): string[][] {
+  const c = d.destination_changes;
+  if (c.length === 0) return [];
+  const groupsFound = changeCount(c, 'group', 'found');
+  return [
+    ['Groups created', `${formatCount(changeCount(c, 'group', 'created'))}${groupsFound ? ` (${formatCount(groupsFound)} found existing)` : ''}`],
+    ['Labels created', formatCount(changeCount(c, 'label', 'created'))],
+    ['Items created · updated', `${formatCount(changeCount(c, 'item', 'created'))} · ${formatCount(changeCount(c, 'item', 'updated'))}`],
+    ...(changeCount(c, 'subitem', 'created') ? [['Subitems created', formatCount(changeCount(c, 'subitem', 'created'))]] : []),
+  ];
 }
 
 export function errorCell(p: DigestPartition): string {

@@ -6,6 +6,7 @@ import type {
   WaitNotice,
   WaitReason,
 } from '../ports/request-scheduler.js';
+import { SlidingWindowBudget } from './sliding-window-budget.js';
 
 export interface BudgetSchedulerOptions {
   /** Requests in flight per token at most; 1 is the strict sequential mode. */
@@ -32,6 +33,8 @@ interface Budget {
   inFlight: number;
   /** Earliest start of the next paced request. */
   nextStartMs: number;
+  /** Sliding-window budgets (Monday's complexity) are tracked by their spends instead. */
+  sliding?: SlidingWindowBudget;
 }
 
 interface TokenState {
@@ -58,11 +61,17 @@ export function decideWait(
   now: number,
   resetMarginMs: number,
   paceBelowShare = 1,
+  cost = 1,
 ): WaitDecision {
   if (blockedUntilMs > now) return { waitMs: blockedUntilMs - now, reason: blockReason };
+  if (budget?.sliding) {
+    // Spending as the window frees points is pacing by design, not a spent budget.
+    const waitMs = budget.sliding.waitMs(now, cost);
+    return waitMs > 0 ? { waitMs, reason: 'pacing' } : { waitMs: 0 };
+  }
   if (!budget || budget.resetAtMs === undefined) return { waitMs: 0 };
   const available = budget.remaining - budget.inFlight;
-  if (available <= 0) return { waitMs: budget.resetAtMs + resetMarginMs - now, reason: 'primary' };
+  if (available < cost) return { waitMs: budget.resetAtMs + resetMarginMs - now, reason: 'primary' };
   if (inReserve(budget, paceBelowShare) && budget.nextStartMs > now) return { waitMs: budget.nextStartMs - now, reason: 'pacing' };
   return { waitMs: 0 };
 }
@@ -93,14 +102,15 @@ export class BudgetScheduler implements RequestScheduler {
       }
       const now = this.options.clock.now();
       const budget = this.freshBudget(token, key.resource, now);
-      let decision = decideWait(budget, token.blockedUntilMs, token.blockReason, now, this.options.resetMarginMs, this.options.paceBelowShare);
+      const cost = key.cost ?? 1;
+      let decision = decideWait(budget, token.blockedUntilMs, token.blockReason, now, this.options.resetMarginMs, this.options.paceBelowShare, cost);
       if (decision.waitMs <= 0 && key.endpoint) {
         const waitMs = endpointWaitMs(this.endpointStarts(token, key.endpoint, now), now, this.options.maxPerEndpointPerMinute);
         if (waitMs > 0) decision = { waitMs, reason: 'secondary' };
       }
       if (decision.waitMs <= 0) {
         if (key.endpoint) this.endpointStarts(token, key.endpoint, now).push(now);
-        return this.start(token, budget, now);
+        return this.start(token, budget, now, cost);
       }
       if ('reason' in decision) this.options.onWait?.({ key, reason: decision.reason, waitMs: decision.waitMs });
       await this.options.clock.sleep(decision.waitMs, signal);
@@ -110,6 +120,10 @@ export class BudgetScheduler implements RequestScheduler {
   observe(tokenId: string, observation: RateLimitObservation): void {
     const token = this.token(tokenId);
     const budget = token.budgets.get(observation.resource);
+    if (observation.windowMs !== undefined) {
+      this.observeSliding(token, budget, observation, observation.windowMs);
+      return;
+    }
     if (!budget) {
       token.budgets.set(observation.resource, {
         limit: observation.limit,
@@ -146,10 +160,11 @@ export class BudgetScheduler implements RequestScheduler {
     return this.tokens.get(tokenId)?.inFlight ?? 0;
   }
 
-  private start(token: TokenState, budget: Budget | undefined, now: number): () => void {
+  private start(token: TokenState, budget: Budget | undefined, now: number, cost: number): () => void {
     token.inFlight += 1;
+    const spend = budget?.sliding?.record(now, cost);
     if (budget) {
-      budget.inFlight += 1;
+      budget.inFlight += cost;
       if (budget.resetAtMs !== undefined && inReserve(budget, this.options.paceBelowShare)) {
         const available = Math.max(1, budget.remaining - budget.inFlight + 1);
         budget.nextStartMs = Math.max(budget.nextStartMs, now) + (budget.resetAtMs - now) / available;
@@ -160,9 +175,21 @@ export class BudgetScheduler implements RequestScheduler {
       if (released) return;
       released = true;
       token.inFlight -= 1;
-      if (budget) budget.inFlight -= 1;
+      if (budget) budget.inFlight -= cost;
+      if (spend) budget?.sliding?.settle(spend, this.options.clock.now());
       token.slotWaiters.shift()?.();
     };
+  }
+
+  /** A sliding budget learns its size and window from each report, and spends it did not see. */
+  private observeSliding(token: TokenState, budget: Budget | undefined, observation: RateLimitObservation, windowMs: number): void {
+    const now = this.options.clock.now();
+    const sliding = budget?.sliding ?? new SlidingWindowBudget(observation.limit, windowMs, this.options.resetMarginMs);
+    sliding.limit = observation.limit;
+    sliding.windowMs = windowMs;
+    sliding.reconcile(Math.min(now, observation.startedAtMs ?? now), observation.remaining);
+    if (!budget) token.budgets.set(observation.resource, { limit: observation.limit, remaining: observation.remaining, resetAtMs: undefined, inFlight: 0, nextStartMs: 0, sliding });
+    else budget.sliding = sliding;
   }
 
   /** A budget whose window has passed is full again until a response says otherwise. */

@@ -25,6 +25,8 @@ export interface FailedAttempt {
   retryAfterSeconds?: number;
   /** The provider's window resets then (primary limit exhausted). */
   resetAtMs?: number;
+  /** The provider's word on retrying, over the category's (a daily limit: no; a conflict in progress: yes). */
+  retryable?: boolean;
 }
 
 export type RetryDecision =
@@ -42,7 +44,7 @@ export function decideRetry(
   now: number,
   random: () => number = Math.random,
 ): RetryDecision {
-  if (!isRetryableCategory(failure.category)) return { retry: false };
+  if (!(failure.retryable ?? isRetryableCategory(failure.category))) return { retry: false };
   const limit = failure.category === 'RATE_LIMITED' ? options.maxRateLimitedAttempts : options.maxAttempts;
   if (failure.attempt >= limit) return { retry: false };
   if (failure.retryAfterSeconds !== undefined) {

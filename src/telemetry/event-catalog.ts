@@ -42,6 +42,7 @@ export const EVENTS = {
   apiRateWait: { name: 'sync.api.rate_wait', level: 'warn', when: 'the scheduler waits for a rate limit' },
   apiRetry: { name: 'sync.api.retry', level: 'warn', when: 'a failed call is retried' },
   dbWrite: { name: 'sync.db.write', level: 'debug', when: 'a batch was written to the destination' },
+  sourceWriteBack: { name: 'sync.db.write_back', level: 'debug', when: "a batch's outcomes were written back to its source (e.g. an order table's state columns)" },
   recordFailed: { name: 'sync.record.failed', level: 'warn', when: 'a record failed' },
   reportWritten: { name: 'sync.report.written', level: 'info', when: 'a report file was written' },
   reportFailed: { name: 'sync.report.failed', level: 'error', when: 'the report folder could not be written; the sync itself is stored' },

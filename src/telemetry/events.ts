@@ -69,6 +69,7 @@ export class RunEvents {
   apiRateWait(f: EventFields) { this.emit(EVENTS.apiRateWait, f); }
   apiRetry(f: EventFields) { this.emit(EVENTS.apiRetry, f); }
   dbWrite(f: EventFields) { this.emit(EVENTS.dbWrite, f); }
+  sourceWriteBack(f: EventFields) { this.emit(EVENTS.sourceWriteBack, f); }
   recordFailed(f: EventFields) { this.emit(EVENTS.recordFailed, f); }
   reportWritten(f: EventFields) { this.emit(EVENTS.reportWritten, f); }
   reportFailed(f: EventFields) { this.emit(EVENTS.reportFailed, f); }

@@ -22,6 +22,8 @@ export const ATTR = {
   resumeOf: 'sync.resume.attempt',
   apiCost: 'sync.api.cost',
   apiOperation: 'sync.api.operation',
+  graphqlOperationName: 'graphql.operation.name',
+  graphqlOperationType: 'graphql.operation.type',
   rateLimitRemaining: 'sync.ratelimit.remaining',
   rateLimitResource: 'sync.ratelimit.resource',
   connector: 'sync.connector',

@@ -1,4 +1,4 @@
-import type { PipelineConfig } from '../config/pipeline-schema.js';
+import type { GithubPipelineConfig } from '../config/pipeline-schema.js';
 import { githubPolicy } from '../connectors/github/github-policy.js';
 import { GithubGraphqlSource } from '../connectors/github/github-graphql-source.js';
 import { GithubSource } from '../connectors/github/github-source.js';
@@ -12,7 +12,7 @@ import type { PipelineConnectors, PipelineContext } from './pipeline-connectors.
  * retries, audit) in REST or GraphQL mode (`source.mode`), and the SQLite destination when the
  * run executes.
  */
-export function githubConnectors(config: PipelineConfig, ctx: PipelineContext): PipelineConnectors {
+export function githubConnectors(config: GithubPipelineConfig, ctx: PipelineContext): PipelineConnectors {
   const Source = config.source.mode === 'graphql' ? GithubGraphqlSource : GithubSource;
   const source = new Source({
     baseUrl: config.source.base_url,

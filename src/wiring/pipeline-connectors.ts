@@ -17,7 +17,24 @@ export interface PipelineContext {
   clock: Clock;
   /** Whether the run writes to the destination. */
   execute: boolean;
+  /** The run resumes an interrupted sync under its own ID (a source may have claimed rows for it). */
+  resume: boolean;
+  /** A database source's connection string, read from the environment variable the config names. */
+  sourceUrl?: string;
   signal?: AbortSignal;
+}
+
+/** One container (a Monday group) a run read records for, as the dry-run printout shows it. */
+export interface PlannedContainer {
+  partition: string;
+  name: string;
+  /** The records already carry its ID (an earlier sync found or created it). */
+  known: boolean;
+  records: number;
+  creates: number;
+  updates: number;
+  /** A few of its records, named as the destination would name them. */
+  sample: string[];
 }
 
 /** A pipeline's adapters, built for one run. */
@@ -29,4 +46,6 @@ export interface PipelineConnectors {
   destination: Destination | undefined;
   /** Options that shape what the run reads and writes, recorded with the run (secrets removed). */
   recordedOptions: Record<string, unknown>;
+  /** After the run: what it read, by container, for the planned-work printout of a dry run. */
+  plan?: () => PlannedContainer[];
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PipelineConfig } from '../config/pipeline-schema.js';
+import { isOrdersPipeline, type PipelineConfig } from '../config/pipeline-schema.js';
 import { BufferedAuditSink } from '../engine/buffered-audit-sink.js';
 import { DEFAULT_RETRY_POLICY } from '../scheduling/retry-policy.js';
 import { runPipeline } from '../engine/run-pipeline.js';
@@ -8,10 +8,13 @@ import { SyncError, UsageError } from '../errors/sync-error.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { RunRow, RunStore } from '../ports/run-store.js';
+import type { PartitionRowsReader } from '../reports/customer-report.js';
 import { writeSyncReports, type ReportWritten } from '../reports/report-writer.js';
 import { Redactor } from '../telemetry/redaction.js';
 import { RunTelemetry } from '../telemetry/run-telemetry.js';
 import { githubConnectors } from './github-connectors.js';
+import { ordersConnectors } from './orders-connectors.js';
+import type { PlannedContainer } from './pipeline-connectors.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
 import type { Runtime } from './runtime.js';
 import { SchedulerPool } from './scheduler-pool.js';
@@ -21,6 +24,8 @@ export interface SyncRequest {
   store: RunStore;
   /** The API token, already read from the environment variable the config names. */
   token?: string;
+  /** A database source's connection string (orders on PostgreSQL), read from the variable the config names. */
+  sourceUrl?: string;
   /** Write to the destination; without it the run is dry and every record ends `skipped`. */
   execute: boolean;
   /** Resume this interrupted sync from its checkpoints. */
@@ -40,8 +45,11 @@ export interface SyncRequest {
   schedulers?: SchedulerPool;
 }
 
-/** The final run row, and the executive summary written for it (null if reports could not be written). */
-export type SyncedRun = RunRow & { reportPath: string | null };
+/**
+ * The final run row, the executive summary written for it (null if reports could not be written)
+ * and, for pipelines that say, what the run read per container (the dry run's planned work).
+ */
+export type SyncedRun = RunRow & { reportPath: string | null; plan?: PlannedContainer[] };
 
 /**
  * Wires one run: connectors, scheduler, telemetry and store, then the engine, then the report
@@ -57,7 +65,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
 
   const redactor = new Redactor({
     secretKeys: config.audit.secret_keys,
-    knownSecrets: request.token ? [request.token] : [],
+    knownSecrets: [request.token, ...secretsOfUrl(request.sourceUrl)].filter((x): x is string => Boolean(x)),
     maxBodyBytes: config.audit.max_body_bytes,
   });
   const telemetry = new RunTelemetry({
@@ -91,7 +99,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   // A cancel request (seen by the engine) also ends the connectors' waits, e.g. for a reset an hour away.
   const cancelled = new AbortController();
   const connectorSignal = request.signal ? AbortSignal.any([request.signal, cancelled.signal]) : cancelled.signal;
-  const connectors = githubConnectors(config, {
+  const context = {
     token: request.token,
     tokenId,
     scheduler,
@@ -99,8 +107,11 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     redactor,
     clock,
     execute: request.execute,
+    resume: Boolean(request.resume),
+    sourceUrl: request.sourceUrl,
     signal: connectorSignal,
-  });
+  };
+  const connectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);
   const { source } = connectors;
   const destination: Destination = connectors.destination ?? dryRunDestination(config.destination.type);
   let run: RunRow;
@@ -134,20 +145,36 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
         ...request.extraOptions,
       },
     });
+  } catch (error) {
+    await source.close();
+    throw error;
   } finally {
     await rateLimits.flush();
-    await source.close();
     await destination.close();
   }
   runtime.lastRun = { syncId: run.syncId, pipeline: run.pipeline, traceId: run.traceId };
-  return { ...run, reportPath: await writeReports(runtime, telemetry, store, config, request.retryFailed) };
+  try {
+    // The source stays open for its partitions' reports (an order table's pending and failed rows).
+    const rows = source.describeRows?.bind(source);
+    const reportPath = await writeReports(runtime, telemetry, store, config, request.retryFailed, rows);
+    return { ...run, reportPath, ...(connectors.plan ? { plan: connectors.plan() } : {}) };
+  } finally {
+    await source.close();
+  }
 }
 
 /**
  * A report that cannot be written is recorded, not thrown: the sync itself is done and stored.
  * A retry also rewrites the original sync's reports, so they point to it ("retried by").
  */
-async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, config: PipelineConfig, retryOf: string | undefined): Promise<string | null> {
+async function writeReports(
+  runtime: Runtime,
+  t: RunTelemetry,
+  store: RunStore,
+  config: PipelineConfig,
+  retryOf: string | undefined,
+  partitionRows: PartitionRowsReader | undefined,
+): Promise<string | null> {
   t.events.phaseChanged({ phase: 'reporting', previous_phase: 'finalizing' });
   const options = {
     reportsDir: config.reports.dir,
@@ -155,6 +182,7 @@ async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, 
     serviceName: runtime.options.env.serviceName,
     redact: (text: string) => t.redactor.text(text),
     onWritten: ({ path, files }: ReportWritten) => t.events.reportWritten(files === undefined ? { path } : { path, files }),
+    partitionRows,
   };
   try {
     const written = await writeSyncReports(store, t.syncId, options);
@@ -169,6 +197,17 @@ async function writeReports(runtime: Runtime, t: RunTelemetry, store: RunStore, 
 /** Budgets are per token; the ID is a hash so the token itself is never kept. */
 export function tokenIdOf(token: string | undefined): string {
   return token ? `token-${createHash('sha256').update(token).digest('hex').slice(0, 12)}` : 'anonymous';
+}
+
+/** A connection string and the password in it: both are secrets the redactor must know. */
+function secretsOfUrl(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [url, password] : [url];
+  } catch {
+    return [url];
+  }
 }
 
 async function assertResumable(store: RunStore, syncId: string): Promise<void> {

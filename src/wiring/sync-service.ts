@@ -1,5 +1,6 @@
-import { readToken } from '../config/environment.js';
+import { credentialsOf } from '../config/credentials.js';
 import type { DeclaredPipeline } from '../config/load-service-config.js';
+import { isOrdersPipeline } from '../config/pipeline-schema.js';
 import { applyStartOptions, startOptionsHelp } from '../config/start-options.js';
 import { newSyncId } from '../engine/sync-id.js';
 import { SyncError } from '../errors/sync-error.js';
@@ -54,12 +55,14 @@ export class SyncService implements RunLauncher {
     return [...this.byName.values()].filter((p) => p.organization === organization).map((p) => ({
       name: p.name,
       organization: p.organization,
-      source: {
-        type: p.config.source.type,
-        base_url: new Redactor({}).url(p.config.source.base_url),
-        org: p.config.source.org ?? null,
-        repos: p.config.source.repos,
-      },
+      source: isOrdersPipeline(p.config)
+        ? { type: p.config.source.type, table: p.config.source.table, customers: p.config.source.customers }
+        : {
+            type: p.config.source.type,
+            base_url: new Redactor({}).url(p.config.source.base_url),
+            org: p.config.source.org ?? null,
+            repos: p.config.source.repos,
+          },
       destination: { type: p.config.destination.type },
       start_options: startOptionsHelp(),
       file: p.file,
@@ -116,7 +119,7 @@ export class SyncService implements RunLauncher {
     const run = await runSync(this.options.runtime, {
       config,
       store: this.options.store,
-      token: readToken(config.source.token_env, this.options.env),
+      ...credentialsOf(config, this.options.env),
       execute: job.execute,
       ...(resume === true ? { resume: job.syncId } : { syncId: job.syncId }),
       schedulers: this.schedulers,

@@ -18,6 +18,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   store: ['ports', 'errors', 'config'],
   reports: ['ports', 'errors', 'config'],
   simulator: [],
+  /** Test doubles shipped with the product (FakeSource, FakeDestination); no product code imports them. */
+  testing: ['ports', 'errors'],
   server: ['ports', 'errors', 'config', 'telemetry', 'reports', 'store', 'wiring', 'scheduling'],
   queue: ['ports', 'errors', 'config', 'telemetry', 'scheduling', 'store', 'wiring', 'engine'],
   wiring: ['ports', 'errors', 'config', 'telemetry', 'scheduling', 'engine', 'connectors/*', 'store', 'reports', 'queue', 'server'],
@@ -26,7 +28,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
 
 /** The demo wiring and the `simulate` command are the only product code that may start a simulator. */
 export function mayImportSimulator(file: string): boolean {
-  return /^(cli|wiring)\/(.*\/)?(demo[^/]*|simulate)\.ts$/.test(file) || /^(cli|wiring)\/demo\//.test(file);
+  return /^(cli|wiring)\/(.*\/)?(demo[^/]*|simulate[^/]*)\.ts$/.test(file) || /^(cli|wiring)\/demo\//.test(file);
 }
 
 export interface ImportEdge {

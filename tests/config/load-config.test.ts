@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPipelineConfig, parsePipelineConfig } from '../../src/config/load-config.js';
+import { isOrdersPipeline } from '../../src/config/pipeline-schema.js';
 import { ConfigError } from '../../src/errors/sync-error.js';
 import { REPO_ROOT, tempDir } from '../helpers/cli.js';
 
@@ -14,6 +15,8 @@ describe('pipeline config', () => {
     expect(toml.source).toMatchObject({ type: 'github', org: 'my-org', token_env: 'GITHUB_TOKEN', per_page: 100 });
     expect(toml.api.reset_margin_ms).toBe(1000);
     const yaml = await loadPipelineConfig(join(REPO_ROOT, 'examples/github-prs.yaml'));
+    if (isOrdersPipeline(yaml)) throw new Error('expected a github pipeline');
+    expect(yaml.pipeline.kind).toBe('github');
     expect(yaml.source.repos).toEqual(['octo/api', 'octo/web']);
     expect(yaml.store).toEqual({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', schema: 'syncscope' });
     expect(yaml.options).toEqual({ batch_size: 100, partition_concurrency: 4 });

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parsePipelineConfig } from '../../src/config/load-config.js';
+import { parsePipelineConfig as parseAny } from '../../src/config/load-config.js';
+import { isOrdersPipeline, type GithubPipelineConfig } from '../../src/config/pipeline-schema.js';
 import { ConfigError } from '../../src/errors/sync-error.js';
 
 const base = { pipeline: { name: 'p' }, destination: { type: 'sqlite' } };
+
+/** These are GitHub configs: narrowed so `.source.mode` type-checks against the union of kinds. */
+function parsePipelineConfig(raw: unknown): GithubPipelineConfig {
+  const config = parseAny(raw);
+  if (isOrdersPipeline(config)) throw new Error('expected a github pipeline');
+  return config;
+}
 
 describe('source.mode', () => {
   it('defaults to rest and accepts graphql', () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import { describeAggregatesContract } from './run-store-aggregates.contract.js';
 import { describeAuditContract } from './run-store-audit.contract.js';
 import { describeBatchContract } from './run-store-batches.contract.js';
+import { describeChangesContract } from './run-store-changes.contract.js';
 import { describeLifecycleContract } from './run-store-lifecycle.contract.js';
 import { describeRunContract } from './run-store-runs.contract.js';
 import { describeServiceContract } from './run-store-service.contract.js';
@@ -39,6 +40,7 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
     describeAuditContract(context);
     describeLifecycleContract(context);
     describeAggregatesContract(context);
+    describeChangesContract(context);
     describeServiceContract(context);
   });
 }

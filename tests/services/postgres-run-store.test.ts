@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SyncError } from '../../src/errors/sync-error.js';
 import { openRunStore } from '../../src/store/open-run-store.js';
+import { postgresMigrations } from '../../src/store/migrations/postgres-migrations.js';
 import { PostgresRunStore } from '../../src/store/postgres/postgres-run-store.js';
 import { describeRunStore } from '../contract/run-store.contract.js';
 import { aRun, isoAt, syncIdAt } from '../contract/run-store.fixtures.js';
@@ -48,13 +49,15 @@ describe('PostgresRunStore in its schema', () => {
         [schema],
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
-        'api_calls', 'batches', 'checkpoints', 'partitions', 'record_states', 'run_attempts', 'run_rate_limits', 'runs', 'schema_migrations',
+        'api_calls', 'batches', 'checkpoints', 'destination_changes', 'partitions', 'record_states', 'run_attempts', 'run_rate_limits', 'runs', 'schema_migrations',
       ]);
       const versions = await admin.query(`SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`);
       expect(versions.rows).toEqual([
         { version: 1, name: 'initial schema' },
         { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states' },
+        { version: 4, name: 'destination changes' },
       ]);
+      expect(versions.rows).toEqual(postgresMigrations('"s"').map((m) => ({ version: m.version, name: m.name })));
     } finally {
       await store.close();
       await dropSchema(schema);
@@ -67,7 +70,7 @@ describe('PostgresRunStore in its schema', () => {
     try {
       await Promise.all(stores.map((s) => s.migrate()));
       const versions = await admin.query(`SELECT version FROM "${schema}".schema_migrations`);
-      expect(versions.rowCount).toBe(2);
+      expect(versions.rowCount).toBe(postgresMigrations('"s"').length);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       await dropSchema(schema);

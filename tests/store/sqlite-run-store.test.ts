@@ -1,3 +1,4 @@
+import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite-migrations.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,11 +49,13 @@ describe('SqliteRunStore on disk', () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      const versions = db.prepare('SELECT version, name FROM schema_migrations').all();
+      const versions = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
       expect(versions).toEqual([
         { version: 1, name: 'initial schema' },
         { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states' },
+        { version: 4, name: 'destination changes' },
       ]);
+      expect(versions).toEqual(SQLITE_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
       const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").pluck().all();
       expect(indexes).toEqual(expect.arrayContaining(['record_states_sync_status', 'api_calls_sync_id']));
     } finally {

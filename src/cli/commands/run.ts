@@ -1,9 +1,12 @@
-import { readToken } from '../../config/environment.js';
+import { credentialsOf } from '../../config/credentials.js';
 import { loadPipelineConfig } from '../../config/load-config.js';
+import { withSelection } from '../../config/orders-selection.js';
+import { isOrdersPipeline, type PipelineConfig } from '../../config/pipeline-schema.js';
 import { UsageError } from '../../errors/sync-error.js';
 import { openStoreFor } from '../store-access.js';
 import { runSync } from '../../wiring/run-sync.js';
 import { exitCodeOf } from '../exit-codes.js';
+import { renderPlannedWork } from '../output/planned-work.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
 import { abortOnSignals } from '../shutdown-signal.js';
@@ -13,12 +16,19 @@ export interface RunOptions extends OutputOptions {
   execute?: boolean;
   resume?: string;
   retryFailed?: string;
+  environment?: string;
+  customer?: string[];
+  limit?: number;
+  skipSubitems?: boolean;
+  /** Accepted for the order-sync CLI's users: reports are always written. */
+  generateReport?: boolean;
 }
 
 /** `syncscope run --config FILE`: runs a configured pipeline (dry unless --execute). */
 export async function runCommand(options: RunOptions): Promise<number> {
   if (options.resume && options.retryFailed) throw new UsageError('--resume and --retry-failed cannot be combined');
-  const config = await loadPipelineConfig(options.config);
+  const loaded = await loadPipelineConfig(options.config, { environment: options.environment });
+  const config = withSelection(loaded, { customers: options.customer, limit: options.limit, skipSubitems: options.skipSubitems });
   const store = await openStoreFor(config.store);
   const signals = abortOnSignals();
   try {
@@ -26,19 +36,24 @@ export async function runCommand(options: RunOptions): Promise<number> {
       const run = await runSync(runtime, {
         config,
         store,
-        token: readToken(config.source.token_env),
+        ...credentialsOf(config),
         execute: options.execute === true,
         resume: options.resume,
         retryFailed: options.retryFailed,
-        extraOptions: { config_file: options.config },
+        extraOptions: { config_file: options.config, ...(options.environment ? { environment: options.environment } : {}) },
         signal: signals.signal,
       });
-      const summary = toJsonSummary(run, { reportPath: run.reportPath ?? undefined });
-      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary));
+      const summary = toJsonSummary(run, { reportPath: run.reportPath ?? undefined, plan: run.plan });
+      const planned = !options.execute && run.plan && !options.json ? renderPlannedWork(run.plan, targetOf(config)) : '';
+      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : planned + renderHumanSummary(summary));
       return exitCodeOf(run.status);
     }, { pipeline: config.pipeline.name });
   } finally {
     signals.dispose();
     await store.close();
   }
+}
+
+function targetOf(config: PipelineConfig): string {
+  return isOrdersPipeline(config) ? `Monday.com board ${config.destination.board_id} from ${config.source.table}` : `${config.destination.type} ${config.destination.path}`;
 }

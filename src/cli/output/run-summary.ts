@@ -1,11 +1,17 @@
 import type { RunRow } from '../../ports/run-store.js';
 import type { DigestApiTotals } from '../../reports/digest-types.js';
 import { apiTotals } from '../../reports/run-digest.js';
+import type { PlannedContainer } from '../../wiring/pipeline-connectors.js';
 
 export interface SimulatorCounters {
   requests: number;
   rate_limit_rejections: number;
   faults_injected: number;
+  /** The Monday simulator's view of the board after the run. */
+  groups?: number;
+  items?: number;
+  duplicate_items?: number;
+  concurrent_board_mutations?: number;
 }
 
 /** The `--json` summary: a contract other tools and tests rely on. */
@@ -25,9 +31,11 @@ export interface JsonRunSummary {
   error: { category: string; message: string | null } | null;
   report_path?: string;
   simulator?: SimulatorCounters;
+  /** What the run read per container (orders: per Monday group); a dry run's planned work. */
+  planned?: PlannedContainer[];
 }
 
-export function toJsonSummary(run: RunRow, extra: { reportPath?: string; simulator?: SimulatorCounters } = {}): JsonRunSummary {
+export function toJsonSummary(run: RunRow, extra: { reportPath?: string; simulator?: SimulatorCounters; plan?: PlannedContainer[] } = {}): JsonRunSummary {
   const durationSeconds = (run.durationMs ?? 0) / 1000;
   const processed = run.records.synced + run.records.skipped;
   return {
@@ -46,6 +54,7 @@ export function toJsonSummary(run: RunRow, extra: { reportPath?: string; simulat
     error: run.errorCategory ? { category: run.errorCategory, message: run.errorMessage } : null,
     ...(extra.reportPath ? { report_path: extra.reportPath } : {}),
     ...(extra.simulator ? { simulator: extra.simulator } : {}),
+    ...(extra.plan ? { planned: extra.plan } : {}),
   };
 }
 
@@ -74,7 +83,9 @@ export function renderHumanSummary(summary: JsonRunSummary): string {
   if (summary.error) rows.push(['Error', `${summary.error.category}: ${summary.error.message ?? ''}`]);
   if (summary.retry_of) rows.push(['Retry of', summary.retry_of]);
   if (summary.simulator) {
-    rows.push(['Simulator', `${summary.simulator.requests} requests · ${summary.simulator.rate_limit_rejections} rejections · ${summary.simulator.faults_injected} faults injected`]);
+    const sim = summary.simulator;
+    const board = sim.items === undefined ? '' : ` · board: ${sim.groups ?? 0} groups, ${sim.items} items, ${sim.duplicate_items ?? 0} duplicates, ${sim.concurrent_board_mutations ?? 0} concurrent mutations`;
+    rows.push(['Simulator', `${sim.requests} requests · ${sim.rate_limit_rejections} rejections · ${sim.faults_injected} faults injected${board}`]);
   }
   if (summary.report_path) rows.push(['Report', summary.report_path]);
   const width = Math.max(...rows.map(([k]) => k.length));

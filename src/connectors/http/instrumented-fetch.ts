@@ -10,6 +10,7 @@ import { currentPartitionKey } from '../../telemetry/partition-scope.js';
 import type { ClassifiedFailure, ObservedResponse, ProviderPolicy } from './provider-policy.js';
 import { RateLimitReporter } from './rate-limit-reporter.js';
 import { responseWithParsedBody } from './parsed-body.js';
+import { COST_HEADER, graphqlOperationOf, type GraphqlOperation } from './graphql-operation.js';
 
 /** Header a connector sets to pass the URL template (e.g. from octokit's route); never sent. */
 export const ROUTE_HEADER = 'x-syncscope-route';
@@ -40,6 +41,7 @@ interface Attempt {
   key: BudgetKey;
   requestHeaders: Record<string, string>;
   requestBody: string | null;
+  graphql: GraphqlOperation | undefined;
 }
 
 /**
@@ -71,6 +73,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
         observed = await send(baseFetch, attemptInfo, init, options);
         rateLimit = policy.readRateLimit(observed);
         if (rateLimit) {
+          rateLimit.startedAtMs ??= startedAt;
           options.scheduler.observe(options.tokenId, rateLimit);
           reporter.report(rateLimit);
           span.setAttribute(ATTR.rateLimitRemaining, rateLimit.remaining);
@@ -99,7 +102,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
         telemetry.metrics.rateLimitRejections.inc({ connector: policy.connector, resource: attemptInfo.key.resource });
       }
       const decision = decideRetry(
-        { category: failed.category, attempt, retryAfterSeconds: failed.retryAfterSeconds, resetAtMs: failed.resetAtMs },
+        { category: failed.category, attempt, retryAfterSeconds: failed.retryAfterSeconds, resetAtMs: failed.resetAtMs, retryable: failed.retryable },
         options.retry,
         options.clock.now(),
         options.random,
@@ -141,6 +144,10 @@ function describe(input: Parameters<typeof fetch>[0], init: RequestInit | undefi
   const headers = new Headers(init?.headers);
   const route = headers.get(ROUTE_HEADER) ?? policy.routeFor(method, url);
   headers.delete(ROUTE_HEADER);
+  const cost = Number(headers.get(COST_HEADER) ?? Number.NaN);
+  headers.delete(COST_HEADER);
+  const requestBody = typeof init?.body === 'string' ? init.body : null;
+  const graphql = policy.protocolFor(url) === 'graphql' ? graphqlOperationOf(requestBody) : undefined;
   const requestHeaders: Record<string, string> = {};
   headers.forEach((value, name) => {
     requestHeaders[name] = value;
@@ -149,10 +156,11 @@ function describe(input: Parameters<typeof fetch>[0], init: RequestInit | undefi
     method,
     url,
     route,
-    operation: policy.operationFor(method, route),
-    key: { tokenId, resource: policy.resourceFor(method, url), endpoint: `${method} ${route}` },
+    operation: policy.operationFor(method, route, graphql),
+    key: { tokenId, resource: policy.resourceFor(method, url), endpoint: `${method} ${route}`, ...(cost > 0 ? { cost } : {}) },
     requestHeaders,
-    requestBody: typeof init?.body === 'string' ? init.body : null,
+    requestBody,
+    graphql,
   };
 }
 
@@ -163,6 +171,7 @@ function spanAttributes(info: Attempt, attempt: number) {
     [ATTR.serverPort]: Number(info.url.port || (info.url.protocol === 'https:' ? 443 : 80)),
     [ATTR.urlTemplate]: info.route,
     [ATTR.apiOperation]: info.operation,
+    ...(info.graphql ? { [ATTR.graphqlOperationType]: info.graphql.type, ...(info.graphql.name ? { [ATTR.graphqlOperationName]: info.graphql.name } : {}) } : {}),
     ...(attempt > 1 ? { [ATTR.httpResendCount]: attempt - 1 } : {}),
   };
 }
@@ -239,6 +248,7 @@ function finishAttempt(options: InstrumentedFetchOptions, span: Span, info: Atte
     attempt,
     cost: cost ?? null,
     error_category: failure?.category,
+    ...(info.graphql ? { graphql_operation_name: info.graphql.name, graphql_operation_type: info.graphql.type } : {}),
   });
 
   const keepBodies = options.auditBodies === 'all' || (options.auditBodies === 'errors' && failure !== undefined);

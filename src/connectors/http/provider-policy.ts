@@ -1,5 +1,6 @@
 import type { ErrorCategory } from '../../errors/sync-error.js';
 import type { RateLimitObservation, WaitReason } from '../../ports/request-scheduler.js';
+import type { GraphqlOperation } from './graphql-operation.js';
 
 /** A response as the HTTP layer saw it, body read in full. */
 export interface ObservedResponse {
@@ -24,6 +25,11 @@ export interface ClassifiedFailure {
   primaryRejection?: boolean;
   /** Epoch ms at which the primary budget resets, when it is spent. */
   resetAtMs?: number;
+  /**
+   * Overrides the category's retryability: false for a limit that will not lift within the run (a
+   * daily call limit), true for a conflict the provider asks to retry after a wait.
+   */
+  retryable?: boolean;
 }
 
 /**
@@ -36,11 +42,18 @@ export interface ProviderPolicy {
   resourceFor(method: string, url: URL): string;
   /** The URL template of a request (IDs replaced by `{placeholders}`), e.g. for next-page links. */
   routeFor(method: string, url: URL): string;
-  /** A bounded operation name for metrics, e.g. `pulls.list`. */
-  operationFor(method: string, route: string): string;
+  /**
+   * A bounded operation name for metrics, e.g. `pulls.list`; for a GraphQL call, from its parsed
+   * operation (a connector names its few operations, so the label stays bounded).
+   */
+  operationFor(method: string, route: string, graphql?: GraphqlOperation): string;
   protocolFor(url: URL): 'rest' | 'graphql';
   readRateLimit(response: ObservedResponse): RateLimitObservation | undefined;
-  /** `undefined` when the response is a success. */
+  /**
+   * `undefined` when the response is a success. GraphQL errors arrive on HTTP 200 too: the policy
+   * decides which of them fail the call (a spent budget, a bad token) and which belong to one field
+   * of it (a row the server refused), left for the connector to read from the body.
+   */
   classify(response: ObservedResponse): ClassifiedFailure | undefined;
   requestIdOf(response: ObservedResponse): string | null;
 }

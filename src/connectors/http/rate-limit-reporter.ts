@@ -30,7 +30,14 @@ export class RateLimitReporter {
     const share = observation.limit > 0 ? observation.remaining / observation.limit : 0;
     const band = THRESHOLDS.filter((t) => share <= t).length;
     const previous = this.lastSeen.get(observation.resource);
-    if (previous && previous.resetAtMs === observation.resetAtMs && previous.band >= band) return;
+    if (observation.windowMs !== undefined && previous) {
+      // A sliding window has no new windows (its reset moves with every answer): report each lower
+      // band once, and re-arm only when the budget recovered past half.
+      if (band <= previous.band) {
+        if (band === 0) previous.band = 0;
+        return;
+      }
+    } else if (previous && previous.resetAtMs === observation.resetAtMs && previous.band >= band) return;
     this.lastSeen.set(observation.resource, { resetAtMs: observation.resetAtMs, band });
     this.telemetry.events.apiRateLimit({
       connector: this.connector,

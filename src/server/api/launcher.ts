@@ -4,7 +4,8 @@ import type { JobInfo } from '../../ports/job-queue.js';
 export interface PipelineSummary {
   name: string;
   organization: string;
-  source: { type: string; base_url: string; org: string | null; repos: string[] };
+  /** GitHub pipelines: base_url, org, repos; orders pipelines: the order table and its customers filter. */
+  source: { type: string; base_url?: string; org?: string | null; repos?: string[]; table?: string; customers?: string[] };
   destination: { type: string };
   /** Options `POST /runs` accepts for this pipeline, with what each does. */
   start_options: Record<string, string>;

@@ -2,11 +2,13 @@ import type { ErrorCategory } from '../../errors/sync-error.js';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
   ApiUsageRow,
+  DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
   RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
 } from '../../ports/run-store.js';
 import { DEFAULT_RUN_LIMIT, normalizeLimit, zeroCounts } from '../query-limits.js';
+import { MemoryChangeLog } from './change-log.js';
 import { byKeys, take } from './sorting.js';
 
 /** Everything stored for one sync; deleting a run drops the whole entry. */
@@ -19,6 +21,7 @@ interface SyncRows {
   /** With their insertion sequence, the tie-breaker the SQL stores' autoincrement id gives. */
   apiCalls: { seq: number; row: ApiCallRow }[];
   checkpoints: Map<string, string | null>;
+  changes: MemoryChangeLog;
   rateLimits: Map<string, RateLimitRow>;
 }
 
@@ -46,6 +49,7 @@ export class InMemoryRunStore implements RunStore {
       records: new Map(),
       apiCalls: [],
       checkpoints: new Map(),
+      changes: new MemoryChangeLog(),
       rateLimits: new Map(),
     });
   }
@@ -128,6 +132,7 @@ export class InMemoryRunStore implements RunStore {
     if (commit.checkpoint !== undefined) {
       rows.checkpoints.set(commit.checkpoint.partitionKey, commit.checkpoint.cursor);
     }
+    for (const change of commit.changes ?? []) this.existing(change.syncId, 'commitBatch').changes.upsert(change);
   }
 
   async listBatches(syncId: string): Promise<BatchRow[]> {
@@ -168,17 +173,31 @@ export class InMemoryRunStore implements RunStore {
   }
 
   async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
-    const groups = new Map<string, ApiUsageRow>();
+    return (await this.apiUsageByPartition(syncId, false)).map(({ partitionKey: _, ...usage }) => usage);
+  }
+
+  async apiUsageByPartition(syncId: string, byPartition = true): Promise<PartitionApiUsageRow[]> {
+    const groups = new Map<string, PartitionApiUsageRow>();
     for (const { row } of this.rowsOf(syncId)?.apiCalls ?? []) {
-      const key = `${row.connector}\u0000${row.resource ?? ''}`;
-      const usage = groups.get(key) ?? { connector: row.connector, resource: row.resource, calls: 0, errors: 0, cost: 0, totalDurationMs: 0 };
+      const partitionKey = byPartition ? row.partitionKey : null;
+      const key = `${partitionKey ?? ''}\u0000${row.connector}\u0000${row.resource ?? ''}`;
+      const usage = groups.get(key) ?? { partitionKey, connector: row.connector, resource: row.resource, calls: 0, errors: 0, cost: 0, totalDurationMs: 0 };
       usage.calls += 1;
       usage.errors += row.errorCategory === null ? 0 : 1;
       usage.cost += row.cost ?? 0;
       usage.totalDurationMs += row.durationMs;
       groups.set(key, usage);
     }
-    return [...groups.values()].sort(byKeys((u) => [u.connector, u.resource ?? '']));
+    // Calls outside any partition last, as the SQL stores order them.
+    return [...groups.values()].sort(byKeys((u) => [u.partitionKey === null ? 1 : 0, u.partitionKey ?? '', u.connector, u.resource ?? '']));
+  }
+
+  async listDestinationChanges(syncId: string, query?: DestinationChangeQuery): Promise<DestinationChangeRow[]> {
+    return this.rowsOf(syncId)?.changes.list(query) ?? [];
+  }
+
+  async countDestinationChanges(syncId: string): Promise<DestinationChangeCount[]> {
+    return this.rowsOf(syncId)?.changes.count() ?? [];
   }
 
   async failuresByCategory(syncId: string): Promise<FailureCategoryRow[]> {

@@ -157,10 +157,31 @@ function service(s: string): string[] {
   ];
 }
 
+/** Version 4 (orders pipeline): what each batch's write changed on the destination (items, groups, labels). */
+function destinationChanges(s: string): string[] {
+  const key = 'TEXT COLLATE "C" NOT NULL';
+  return [
+    `CREATE TABLE ${s}.destination_changes (
+      sync_id ${key} REFERENCES ${s}.runs (sync_id) ON DELETE CASCADE,
+      kind ${key},
+      name ${key},
+      partition_key ${key},
+      external_id TEXT,
+      action TEXT NOT NULL,
+      scope JSONB,
+      batch_id TEXT NOT NULL,
+      recorded_at TIMESTAMPTZ NOT NULL,
+      PRIMARY KEY (sync_id, kind, name)
+    )`,
+    `CREATE INDEX destination_changes_partition ON ${s}.destination_changes (sync_id, partition_key)`,
+  ];
+}
+
 /** Every PostgreSQL run-store migration, oldest first, for `schema` (an already quoted identifier). */
 export function postgresMigrations(schema: string): Migration[] {
   return [
     { version: 1, name: 'initial schema', statements: initial(schema) },
     { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states', statements: service(schema) },
+    { version: 4, name: 'destination changes', statements: destinationChanges(schema) },
   ];
 }

@@ -158,8 +158,26 @@ const SERVICE: readonly string[] = [
   )`,
 ];
 
+/** Version 4 (orders pipeline): what each batch's write changed on the destination (items, groups, labels). */
+const DESTINATION_CHANGES: readonly string[] = [
+  `CREATE TABLE destination_changes (
+    sync_id TEXT NOT NULL REFERENCES runs (sync_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    partition_key TEXT NOT NULL,
+    external_id TEXT,
+    action TEXT NOT NULL,
+    scope TEXT,
+    batch_id TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (sync_id, kind, name)
+  )`,
+  'CREATE INDEX destination_changes_partition ON destination_changes (sync_id, partition_key)',
+];
+
 /** Every SQLite run-store migration, oldest first. */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', statements: INITIAL },
   { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states', statements: SERVICE },
+  { version: 4, name: 'destination changes', statements: DESTINATION_CHANGES },
 ];

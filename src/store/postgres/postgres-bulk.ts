@@ -1,4 +1,5 @@
-import type { ApiCallRow, RecordStateRow } from '../../ports/run-store.js';
+import type { ApiCallRow, DestinationChangeRow, RecordStateRow } from '../../ports/run-store.js';
+import { CHANGE_COLUMNS, CHANGE_ON_CONFLICT, changeColumns, type ChangeColumn } from '../sql/change-tables.js';
 import {
   API_CALL_COLUMNS, RECORD_STATE_COLUMNS, apiCallColumns, recordStateColumns,
 } from '../sql/record-tables.js';
@@ -96,6 +97,29 @@ export function insertApiCalls(table: string, calls: readonly ApiCallRow[]): Bul
     text: `INSERT INTO ${table} (${API_CALL_COLUMNS.join(', ')})
       SELECT ${rows.select} FROM ${rows.from}
       ORDER BY u.ord`,
+    values: rows.values,
+  };
+}
+
+const CHANGE_TYPES: Record<ChangeColumn, string> = {
+  sync_id: 'text', kind: 'text', name: 'text', partition_key: 'text', external_id: 'text', action: 'text',
+  scope: 'jsonb', batch_id: 'text', recorded_at: 'timestamptz',
+};
+
+const RANK = { found: 0, updated: 1, created: 2 } as const;
+
+/** Upsert of destination changes by (sync ID, kind, name); repeats in one batch fold to the strongest action. */
+export function upsertChanges(table: string, changes: readonly DestinationChangeRow[]): BulkStatement {
+  const folded = new Map<string, DestinationChangeRow>();
+  for (const change of changes) {
+    const key = `${change.syncId}\u0000${change.kind}\u0000${change.name}`;
+    const prior = folded.get(key);
+    folded.set(key, prior && RANK[prior.action] > RANK[change.action] ? { ...change, action: prior.action, externalId: change.externalId ?? prior.externalId } : change);
+  }
+  const rows = unnestRows(CHANGE_COLUMNS, CHANGE_TYPES, [...folded.values()].map(changeColumns));
+  return {
+    text: `INSERT INTO ${table} AS t (${CHANGE_COLUMNS.join(', ')})
+      SELECT ${rows.select} FROM ${rows.from} ${CHANGE_ON_CONFLICT}`,
     values: rows.values,
   };
 }

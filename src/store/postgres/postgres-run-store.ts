@@ -3,6 +3,7 @@ import type { PoolClient, QueryResult } from 'pg';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
   ApiUsageRow,
+  DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
   RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
@@ -20,7 +21,8 @@ import {
   runColumns,
 } from '../sql/run-tables.js';
 import { numberPlaceholders, valuesIn } from '../sql/sql-text.js';
-import { insertApiCalls, upsertRecordStates } from './postgres-bulk.js';
+import { insertApiCalls, upsertChanges, upsertRecordStates } from './postgres-bulk.js';
+import { ChangeStoreSql, readChange, readChangeCount, readPartitionApiUsage } from '../sql/change-tables.js';
 import { isUniqueViolation, postgresStoreError } from './postgres-store-error.js';
 
 export interface PostgresRunStoreOptions {
@@ -53,6 +55,7 @@ export class PostgresRunStore implements RunStore {
   private readonly schemaName: string;
   private readonly schema: string;
   private readonly sql: RunStoreSql;
+  private readonly changes: ChangeStoreSql;
   private closed = false;
 
   constructor(options: PostgresRunStoreOptions) {
@@ -62,6 +65,7 @@ export class PostgresRunStore implements RunStore {
     }
     this.schema = `"${this.schemaName}"`;
     this.sql = new RunStoreSql((name) => `${this.schema}.${name}`);
+    this.changes = new ChangeStoreSql((name) => `${this.schema}.${name}`);
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
     const report = options.onBackgroundError ?? ((error: SyncError) => process.emitWarning(error));
     // Without a listener, an idle connection's error would crash the process.
@@ -156,6 +160,7 @@ export class PostgresRunStore implements RunStore {
         const values = [commit.batch.syncId, checkpoint.partitionKey, checkpoint.cursor, new Date().toISOString()];
         await execute({ text: this.sql.upsertCheckpoint, values });
       }
+      if (commit.changes?.length) await execute(upsertChanges(this.table('destination_changes'), commit.changes));
     });
   }
 
@@ -186,6 +191,18 @@ export class PostgresRunStore implements RunStore {
 
   async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
     return (await this.rows('apiUsage', { text: this.sql.apiUsage, values: [syncId] })).map(readApiUsage);
+  }
+
+  async apiUsageByPartition(syncId: string): Promise<PartitionApiUsageRow[]> {
+    return (await this.rows('apiUsageByPartition', { text: this.changes.apiUsageByPartition, values: [syncId] })).map(readPartitionApiUsage);
+  }
+
+  async listDestinationChanges(syncId: string, query?: DestinationChangeQuery): Promise<DestinationChangeRow[]> {
+    return (await this.rows('listDestinationChanges', this.changes.listChanges(syncId, query))).map(readChange);
+  }
+
+  async countDestinationChanges(syncId: string): Promise<DestinationChangeCount[]> {
+    return (await this.rows('countDestinationChanges', { text: this.changes.countChanges, values: [syncId] })).map(readChangeCount);
   }
 
   async failuresByCategory(syncId: string): Promise<FailureCategoryRow[]> {

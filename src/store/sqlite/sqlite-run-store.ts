@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
   ApiUsageRow,
+  DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
   RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
@@ -18,6 +19,7 @@ import {
 import { readApiUsage, readFailureCategory, RowReader } from '../sql/row-reader.js';
 import type { SqlRow, SqlValue } from '../sql/row-reader.js';
 import { RunStoreSql } from '../sql/run-store-sql.js';
+import { CHANGE_COLUMNS, ChangeStoreSql, changeColumns, readChange, readChangeCount, readPartitionApiUsage } from '../sql/change-tables.js';
 import type { Query } from '../sql/run-store-sql.js';
 import {
   ATTEMPT_COLUMNS, PARTITION_COLUMNS, RATE_LIMIT_COLUMNS, RUN_COLUMNS, RUN_MUTABLE_COLUMNS, attemptColumns,
@@ -37,6 +39,7 @@ export interface SqliteRunStoreOptions {
 type Bindable = string | number | null;
 
 const SQL = new RunStoreSql((name) => name);
+const CHANGES = new ChangeStoreSql((name) => name);
 
 /**
  * The embedded run store: one SQLite file in WAL mode, so the CLI, `serve` and readers such as
@@ -154,6 +157,7 @@ export class SqliteRunStore implements RunStore {
           const now = new Date().toISOString();
           this.write(SQL.upsertCheckpoint, [commit.batch.syncId, checkpoint.partitionKey, checkpoint.cursor, now]);
         }
+        for (const change of commit.changes ?? []) this.write(CHANGES.upsertChange, valuesIn(CHANGE_COLUMNS, changeColumns(change)));
       })();
     });
   }
@@ -192,6 +196,18 @@ export class SqliteRunStore implements RunStore {
 
   async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
     return this.guard('apiUsage', () => this.all({ text: SQL.apiUsage, values: [syncId] }).map(readApiUsage));
+  }
+
+  async apiUsageByPartition(syncId: string): Promise<PartitionApiUsageRow[]> {
+    return this.guard('apiUsageByPartition', () => this.all({ text: CHANGES.apiUsageByPartition, values: [syncId] }).map(readPartitionApiUsage));
+  }
+
+  async listDestinationChanges(syncId: string, query?: DestinationChangeQuery): Promise<DestinationChangeRow[]> {
+    return this.guard('listDestinationChanges', () => this.all(CHANGES.listChanges(syncId, query)).map(readChange));
+  }
+
+  async countDestinationChanges(syncId: string): Promise<DestinationChangeCount[]> {
+    return this.guard('countDestinationChanges', () => this.all({ text: CHANGES.countChanges, values: [syncId] }).map(readChangeCount));
   }
 
   async failuresByCategory(syncId: string): Promise<FailureCategoryRow[]> {

@@ -92,7 +92,7 @@ async function renderStartForm(box) {
   const describe = h('p', { class: 'muted small' });
   const show = () => {
     const p = pipelines.find((x) => x.name === select.value);
-    describe.textContent = p ? `${p.source.type} ${p.source.org ?? p.source.repos.join(', ')} → ${p.destination.type}. A dry run reads everything and writes nothing.` : '';
+    describe.textContent = p ? `${p.source.type} ${p.source.org ?? (p.source.repos ?? [p.source.table]).join(', ')} → ${p.destination.type}. A dry run reads everything and writes nothing.` : '';
   };
   select.addEventListener('change', show);
   show();
