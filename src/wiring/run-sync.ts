@@ -15,6 +15,7 @@ import { RunTelemetry } from '../telemetry/run-telemetry.js';
 import { githubConnectors } from './github-connectors.js';
 import { ordersConnectors } from './orders-connectors.js';
 import type { PlannedContainer } from './pipeline-connectors.js';
+import { assertSameReadOptions, READ_OPTIONS_KEY } from './resume-check.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
 import type { Runtime } from './runtime.js';
 import { SchedulerPool } from './scheduler-pool.js';
@@ -59,7 +60,7 @@ export type SyncedRun = RunRow & { reportPath: string | null; plan?: PlannedCont
 export async function runSync(runtime: Runtime, request: SyncRequest): Promise<SyncedRun> {
   const { config, store } = request;
   const clock = request.clock ?? systemClock;
-  if (request.resume) await assertResumable(store, request.resume);
+  const resumed = request.resume ? await assertResumable(store, request.resume) : undefined;
   const onlyRecordKeys = request.retryFailed ? await failedRecordKeys(store, request.retryFailed) : undefined;
   const syncId = request.resume ?? request.syncId ?? newSyncId(new Date(clock.now()));
 
@@ -113,6 +114,15 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   };
   const connectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);
   const { source } = connectors;
+  if (resumed) {
+    try {
+      assertSameReadOptions(resumed, connectors.readOptions);
+    } catch (error) {
+      await source.close();
+      await connectors.destination?.close();
+      throw error;
+    }
+  }
   const destination: Destination = connectors.destination ?? dryRunDestination(config.destination.type);
   let run: RunRow;
   try {
@@ -140,6 +150,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
       recordedOptions: {
         execute: request.execute,
         ...connectors.recordedOptions,
+        [READ_OPTIONS_KEY]: connectors.readOptions,
         batch_size: config.options.batch_size,
         partition_concurrency: config.options.partition_concurrency,
         ...request.extraOptions,
@@ -210,10 +221,11 @@ function secretsOfUrl(url: string | undefined): string[] {
   }
 }
 
-async function assertResumable(store: RunStore, syncId: string): Promise<void> {
+async function assertResumable(store: RunStore, syncId: string): Promise<RunRow> {
   const run = await store.getRun(syncId);
   if (!run) throw new UsageError(`no run ${syncId} in the run store`);
   if (run.status === 'succeeded') throw new UsageError(`run ${syncId} already succeeded; nothing to resume`);
+  return run;
 }
 
 async function failedRecordKeys(store: RunStore, syncId: string): Promise<Set<string>> {
