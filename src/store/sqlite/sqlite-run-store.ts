@@ -8,6 +8,7 @@ import type {
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
   RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
+  LeaseOutcome, LeaseRequest, RunLease,
 } from '../../ports/run-store.js';
 import { migrateSqlite } from '../migrations/sqlite-migrator.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite-migrations.js';
@@ -27,6 +28,7 @@ import {
   runColumns,
 } from '../sql/run-tables.js';
 import { valuesIn } from '../sql/sql-text.js';
+import { LeaseSql, readLease } from '../sql/lease-sql.js';
 import { isUniqueViolation, sqliteStoreError } from './sqlite-store-error.js';
 
 export interface SqliteRunStoreOptions {
@@ -40,6 +42,7 @@ type Bindable = string | number | null;
 
 const SQL = new RunStoreSql((name) => name);
 const CHANGES = new ChangeStoreSql((name) => name);
+const LEASES = new LeaseSql((name) => name);
 
 /**
  * The embedded run store: one SQLite file in WAL mode, so the CLI, `serve` and readers such as
@@ -116,6 +119,29 @@ export class SqliteRunStore implements RunStore {
 
   async clearCancelRequest(syncId: string): Promise<void> {
     this.guard('clearCancelRequest', () => this.write(SQL.clearCancelRequest, [syncId]));
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<LeaseOutcome> {
+    return this.guard('acquireLease', () =>
+      this.db.transaction((): LeaseOutcome => {
+        const query = LEASES.acquire(request);
+        this.write(query.text, query.values);
+        const lease = readLease(this.all({ text: LEASES.get, values: [request.syncId] })[0] as SqlRow);
+        return { acquired: lease.owner === request.owner, lease };
+      }).immediate(),
+    );
+  }
+
+  async heartbeatLease(syncId: string, owner: string, now: string): Promise<boolean> {
+    return this.guard('heartbeatLease', () => this.write(LEASES.heartbeat, [now, syncId, owner]) === 1);
+  }
+
+  async releaseLease(syncId: string, owner: string): Promise<void> {
+    this.guard('releaseLease', () => this.write(LEASES.release, [syncId, owner]));
+  }
+
+  async getLease(syncId: string): Promise<RunLease | undefined> {
+    return this.guard('getLease', () => optional(this.all({ text: LEASES.get, values: [syncId] })[0], readLease));
   }
 
   async previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined> {
