@@ -16,6 +16,7 @@ import { githubConnectors } from './github-connectors.js';
 import { ordersConnectors } from './orders-connectors.js';
 import type { PlannedContainer } from './pipeline-connectors.js';
 import { assertSameReadOptions, READ_OPTIONS_KEY } from './resume-check.js';
+import { HeldRunLease } from './run-lease.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
 import type { Runtime } from './runtime.js';
 import { SchedulerPool } from './scheduler-pool.js';
@@ -114,14 +115,20 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   };
   const connectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);
   const { source } = connectors;
-  if (resumed) {
-    try {
-      assertSameReadOptions(resumed, connectors.readOptions);
-    } catch (error) {
-      await source.close();
-      await connectors.destination?.close();
-      throw error;
-    }
+  let lease: HeldRunLease;
+  try {
+    if (resumed) assertSameReadOptions(resumed, connectors.readOptions);
+    lease = await HeldRunLease.acquire(store, syncId, clock, {
+      onHeartbeatFailed: (error) => telemetry.events.auditWriteFailed({
+        table: 'run_leases',
+        dropped_rows: 0,
+        error_message: error instanceof Error ? error.message : String(error),
+      }),
+    });
+  } catch (error) {
+    await source.close();
+    await connectors.destination?.close();
+    throw error;
   }
   const destination: Destination = connectors.destination ?? dryRunDestination(config.destination.type);
   let run: RunRow;
@@ -162,6 +169,12 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   } finally {
     await rateLimits.flush();
     await destination.close();
+    // Left behind, the lease goes stale in 30 s (or at once: this pid will be dead); say so.
+    await lease.release().catch((error: unknown) => telemetry.events.auditWriteFailed({
+      table: 'run_leases',
+      dropped_rows: 0,
+      error_message: error instanceof Error ? error.message : String(error),
+    }));
   }
   runtime.lastRun = { syncId: run.syncId, pipeline: run.pipeline, traceId: run.traceId };
   try {
