@@ -36,6 +36,8 @@ export interface SqliteRunStoreOptions {
   path: string;
   /** How long a write waits for another process's lock before failing with TIMEOUT. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /** Open for reading only: nothing is created, migrated or written (read-only commands). */
+  readonly?: boolean;
 }
 
 type Bindable = string | number | null;
@@ -52,13 +54,16 @@ const LEASES = new LeaseSql((name) => name);
 export class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement<Bindable[]>>();
+  private readonly readonly: boolean;
 
   constructor(options: SqliteRunStoreOptions) {
     const inMemory = options.path === ':memory:' || options.path === '';
-    if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+    this.readonly = options.readonly === true && !inMemory;
+    if (!inMemory && !this.readonly) mkdirSync(dirname(options.path), { recursive: true });
     const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
-    this.db = new Database(options.path, { timeout: busyTimeoutMs });
-    this.db.pragma('journal_mode = WAL');
+    this.db = new Database(options.path, { timeout: busyTimeoutMs, readonly: this.readonly, fileMustExist: this.readonly });
+    // A reader leaves the journal mode to the writers (setting it writes the file).
+    if (!this.readonly) this.db.pragma('journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode; a power loss may drop the last
     // commits, which a resumed run redoes from its checkpoint. It makes commits much cheaper.
     this.db.pragma('synchronous = NORMAL');
@@ -67,6 +72,8 @@ export class SqliteRunStore implements RunStore {
   }
 
   async migrate(): Promise<void> {
+    // A read-only store is read as it is; the next writer migrates it.
+    if (this.readonly) return;
     this.guard('migrate', () => migrateSqlite(this.db, SQLITE_MIGRATIONS));
   }
 
