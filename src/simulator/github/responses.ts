@@ -3,6 +3,8 @@ export interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A body sent as is instead of `body` as JSON (an HTML page from a proxy), with its content type. */
+  raw?: { contentType: string; text: string };
 }
 
 const REST_DOCS = 'https://docs.github.com/rest';
@@ -47,4 +49,18 @@ export function validationFailed(resource: string, field: string, docs: string):
     status: 422,
     body: { message: 'Validation Failed', errors: [{ resource, field, code: 'invalid' }], documentation_url: docs },
   };
+}
+
+/** What a proxy or load balancer in front of the API serves: an HTML page, whatever the status. */
+export function htmlPage(status: 200 | 502): Answer {
+  const title = status === 200 ? 'Unicorn! · GitHub' : '502 Bad Gateway';
+  const text = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1><p>We had issues producing the response to your request.</p></body></html>\n`;
+  return { status, body: null, raw: { contentType: 'text/html; charset=utf-8', text } };
+}
+
+/** The primary limit as a 429 (GitHub answers 403 or 429): no `retry-after`, only the reset time. */
+export function primaryLimited429(requestId: string, resetInSeconds: number): Answer {
+  const limited = primaryLimited(requestId);
+  const reset = Math.ceil(Date.now() / 1000) + resetInSeconds;
+  return { ...limited, status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) } };
 }
