@@ -5,6 +5,7 @@ import type { Partition, RecordFailure, SourceRecord } from '../../ports/records
 import type { Source, SourcePage } from '../../ports/source.js';
 import { jsonOfBody } from '../http/parsed-body.js';
 import { parsePullRequests, parseRepositories, parseReviews, type GithubPullRequest } from './github-schemas.js';
+import { UnreadableRepos } from './unreadable-repos.js';
 
 const GithubClient = Octokit.plugin(paginateRest);
 type GithubClient = InstanceType<typeof GithubClient>;
@@ -35,6 +36,7 @@ export interface GithubSourceOptions {
 export class GithubSource implements Source {
   readonly connector = 'github';
   private readonly client: GithubClient;
+  private readonly unreadable = new UnreadableRepos();
 
   constructor(private readonly options: GithubSourceOptions) {
     this.client = new GithubClient({
@@ -56,14 +58,15 @@ export class GithubSource implements Source {
 
   async listPartitions(): Promise<Partition[]> {
     const repos = this.options.repos?.length
-      ? await Promise.all(this.options.repos.map((fullName) => this.getRepository(fullName)))
+      ? await this.unreadable.lookUp(this.options.repos, (fullName) => this.getRepository(fullName))
       : await this.listOrgRepositories();
     const sorted = repos.sort((a, b) => a.full_name.localeCompare(b.full_name));
     const limited = this.options.limitRepos === undefined ? sorted : sorted.slice(0, this.options.limitRepos);
-    return limited.map((repo) => ({ key: repo.full_name, kind: 'repo', metadata: repo }));
+    return limited.map((repo) => UnreadableRepos.partitionOf(repo));
   }
 
   async *readPartition(partition: Partition, cursor: string | undefined): AsyncIterable<SourcePage> {
+    this.unreadable.check(partition.key);
     const [owner, repo] = splitFullName(partition.key);
     const iterator = this.client.paginate.iterator('GET /repos/{owner}/{repo}/pulls', {
       owner,
