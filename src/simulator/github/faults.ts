@@ -12,7 +12,7 @@ export type Fault =
   | { kind: 'html_200' }
   | { kind: 'html_502' }
   | { kind: 'cut_stream' }
-  | { kind: 'primary_limit_429'; resetInSeconds: number };
+  | { kind: 'primary_limit_429' };
 
 const DEFAULT_SLOW_MS = 30_000;
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
@@ -56,14 +56,13 @@ export class FaultInjector {
         return { kind, status: this.secondaryLimits++ % 2 === 0 ? 429 : 403, retryAfterSeconds: settings.retryAfterSeconds };
       case 'slow':
         return { kind, delayMs: settings.slowMs };
-      case 'primary_limit_429':
-        return { kind, resetInSeconds: settings.retryAfterSeconds };
       case 'connection_reset':
       case 'truncated_json':
       case 'unauthorized':
       case 'html_200':
       case 'html_502':
       case 'cut_stream':
+      case 'primary_limit_429':
         return { kind };
     }
   }

@@ -94,7 +94,7 @@ export function faultAnswer(fault: Fault, requestId: string): Answer | undefined
     case 'html_502':
       return htmlPage(502);
     case 'primary_limit_429':
-      return primaryLimited429(requestId, fault.resetInSeconds);
+      return primaryLimited429(requestId);
     default:
       return undefined;
   }

@@ -58,9 +58,11 @@ export function htmlPage(status: 200 | 502): Answer {
   return { status, body: null, raw: { contentType: 'text/html; charset=utf-8', text } };
 }
 
-/** The primary limit as a 429 (GitHub answers 403 or 429): no `retry-after`, only the reset time. */
-export function primaryLimited429(requestId: string, resetInSeconds: number): Answer {
-  const limited = primaryLimited(requestId);
-  const reset = Math.ceil(Date.now() / 1000) + resetInSeconds;
-  return { ...limited, status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) } };
+/**
+ * The primary limit as a 429 (GitHub answers 403 or 429): no `retry-after`, `remaining` 0, and the
+ * budget window's own `x-ratelimit-reset` (added by the limiter), so it agrees with every other
+ * answer. A client waits for that reset: give the simulator a short window to keep it brief.
+ */
+export function primaryLimited429(requestId: string): Answer {
+  return { ...primaryLimited(requestId), status: 429, headers: { 'x-ratelimit-remaining': '0' } };
 }

@@ -16,7 +16,7 @@ export type FaultKind =
   | 'html_502'
   /** The route's answer announced with its full content-length, half sent, then the socket destroyed. */
   | 'cut_stream'
-  /** 429 with `x-ratelimit-remaining: 0` and `x-ratelimit-reset`, no `retry-after` (a spent primary budget). */
+  /** 429 with `x-ratelimit-remaining: 0` and the window's `x-ratelimit-reset`, no `retry-after` (a spent primary budget; pair it with a short `rateLimit.windowSeconds`). */
   | 'primary_limit_429';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
