@@ -106,6 +106,21 @@ describe('edge messages: what a failure says, and configs refused before anythin
       expect(result.stdout + result.stderr).not.toContain('S3cretPassw0rd');
     }
   });
+
+  it('a PostgreSQL store.url may carry its password, but a failure to reach it never prints it', async () => {
+    const port = await closedPort();
+    const path = join(tmp.dir, 'pg.toml');
+    writeFileSync(path, [
+      '[pipeline]', 'name = "pg-store"',
+      '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`,
+      '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, 'pg-github.db')}"`,
+      '[store]', 'type = "postgres"', `url = "postgres://syncer:PgS3cretPw@127.0.0.1:${port}/db"`,
+    ].join('\n'));
+    const result = await runCli(['run', '--config', path, '--execute'], { env: { GITHUB_TOKEN: TOKEN } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    expect(result.stdout + result.stderr).not.toContain('PgS3cretPw');
+  });
 });
 
 /** A port nothing listens on: bound once to get a free one, then closed. */
