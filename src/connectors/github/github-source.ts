@@ -6,6 +6,7 @@ import type { Source, SourcePage } from '../../ports/source.js';
 import { jsonOfBody } from '../http/parsed-body.js';
 import { offsetCursor, restStart } from './rest-position.js';
 import { parsePullRequests, parseRepositories, parseReviews, type GithubPullRequest } from './github-schemas.js';
+import { UnreadableRepos } from './unreadable-repos.js';
 
 const GithubClient = Octokit.plugin(paginateRest);
 type GithubClient = InstanceType<typeof GithubClient>;
@@ -37,6 +38,7 @@ export interface GithubSourceOptions {
 export class GithubSource implements Source {
   readonly connector = 'github';
   private readonly client: GithubClient;
+  private readonly unreadable = new UnreadableRepos();
 
   constructor(private readonly options: GithubSourceOptions) {
     this.client = new GithubClient({
@@ -58,14 +60,15 @@ export class GithubSource implements Source {
 
   async listPartitions(): Promise<Partition[]> {
     const repos = this.options.repos?.length
-      ? await Promise.all(this.options.repos.map((fullName) => this.getRepository(fullName)))
+      ? await this.unreadable.lookUp(this.options.repos, (fullName) => this.getRepository(fullName))
       : await this.listOrgRepositories();
     const sorted = repos.sort((a, b) => a.full_name.localeCompare(b.full_name));
     const limited = this.options.limitRepos === undefined ? sorted : sorted.slice(0, this.options.limitRepos);
-    return limited.map((repo) => ({ key: repo.full_name, kind: 'repo', metadata: repo }));
+    return limited.map((repo) => UnreadableRepos.partitionOf(repo));
   }
 
   async *readPartition(partition: Partition, cursor: string | undefined): AsyncIterable<SourcePage> {
+    this.unreadable.check(partition.key);
     const [owner, repo] = splitFullName(partition.key);
     const { perPage } = this.options;
     const start = restStart(cursor, perPage);
