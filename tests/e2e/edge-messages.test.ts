@@ -118,7 +118,8 @@ describe('edge messages: what a failure says, and configs refused before anythin
     ].join('\n'));
     const result = await runCli(['run', '--config', path, '--execute'], { env: { GITHUB_TOKEN: TOKEN } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    // One line naming the store's host and port and the cause (store-open-error.ts), never the password.
+    expect(result.stderr).toContain(`run store postgres 127.0.0.1:${port}: cannot connect (ECONNREFUSED)`);
     expect(result.stdout + result.stderr).not.toContain('PgS3cretPw');
   });
 });
