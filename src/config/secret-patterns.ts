@@ -114,3 +114,21 @@ export function sanitizeUrl(raw: string): string {
   // The path and fragment may still hold a token (`/hook/ghp_…`); mask what the shapes catch.
   return redactCredentials(url.toString());
 }
+
+/**
+ * A base URL (SYNCSCOPE_GRAFANA_URL) rebuilt for printing and linking: no userinfo, no secret
+ * query parameters (dropped, not masked: links are built by appending paths to it), no fragment.
+ */
+export function credentialFreeBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return redactCredentials(raw);
+  }
+  url.username = '';
+  url.password = '';
+  url.hash = '';
+  for (const name of [...url.searchParams.keys()]) if (isSecretQueryParam(name)) url.searchParams.delete(name);
+  return redactCredentials(url.toString());
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MASK,
+  credentialFreeBaseUrl,
   isSecretQueryParam,
   redactCredentials,
   sanitizeUrl,
@@ -97,5 +98,16 @@ describe('URL helpers', () => {
     ['monkey', false],
   ])('isSecretQueryParam(%s) = %s', (name, expected) => {
     expect(isSecretQueryParam(name)).toBe(expected);
+  });
+});
+
+describe('credentialFreeBaseUrl (SYNCSCOPE_GRAFANA_URL)', () => {
+  it.each([
+    ['http://admin:pw@grafana:3000/?auth_token=graf-tok&orgId=1#x', 'http://grafana:3000/?orgId=1'],
+    ['http://grafana:3000', 'http://grafana:3000/'],
+    ['https://g.example/grafana/?access_token=a', 'https://g.example/grafana/'],
+    ['nonsense http://u:p@x', 'nonsense http://***@x'],
+  ])('%s → %s', (raw, expected) => {
+    expect(credentialFreeBaseUrl(raw)).toBe(expected);
   });
 });
