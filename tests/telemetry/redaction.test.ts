@@ -129,3 +129,38 @@ describe('Redactor.text and url exact output', () => {
     expect(redactor.body('{"a":[{"b":{"token":"v"}}]}', { a: [{ b: { token: 'v' } }] }).text).toBe(`{"a":[{"b":{"token":"${REDACTED}"}}]}`);
   });
 });
+
+describe('Redactor edges the mutation run found unpinned', () => {
+  it('secret header names are redacted whatever the configured keys', () => {
+    const custom = new Redactor({ secretKeys: ['pin'] });
+    expect(custom.headers({ Authorization: 'a', 'Set-Cookie': 'b', 'X-Api-Key': 'c', Accept: 'd' })).toEqual({
+      Authorization: REDACTED, 'Set-Cookie': REDACTED, 'X-Api-Key': REDACTED, Accept: 'd',
+    });
+  });
+
+  it('json keeps a null or missing secret-keyed value as it is', () => {
+    expect(redactor.json({ token: null, password: undefined, title: 't' })).toEqual({ token: null, password: undefined, title: 't' });
+  });
+
+  it('caps at 64 KiB by default', () => {
+    const r = new Redactor();
+    expect(r.body('a'.repeat(64 * 1024)).truncated).toBe(false);
+    expect(r.body('a'.repeat(64 * 1024 + 1)).truncated).toBe(true);
+  });
+
+  it('cuts multi-byte text at a character boundary within the cap', () => {
+    const r = new Redactor({ maxBodyBytes: 10 });
+    const body = r.body('ééééééééééé'); // 2 bytes each
+    expect(body.truncated).toBe(true);
+    expect(body.text?.startsWith('ééééé…[truncated: 22 bytes, cap 10]')).toBe(true);
+    const odd = new Redactor({ maxBodyBytes: 11 }).body('ééééééééééé');
+    expect(odd.text?.startsWith('ééééé…')).toBe(true);
+  });
+
+  it('a body exactly at the cap is kept whole; one byte over is cut', () => {
+    const r = new Redactor({ maxBodyBytes: 8 });
+    expect(r.body('abcdefgh')).toEqual({ text: 'abcdefgh', truncated: false });
+    expect(r.body('abcdefghi').text).toBe('abcdefgh…[truncated: 9 bytes, cap 8]');
+    expect(r.body('{"a":"abcdefghi"}', { a: 'abcdefghi' }).text).toBe('{"a":"ab…[truncated: 17 bytes, cap 8]');
+  });
+});
