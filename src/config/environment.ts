@@ -6,6 +6,7 @@ import {
   type LogComponent,
   type LogLevel,
 } from './log-settings.js';
+import { credentialFreeBaseUrl } from './secret-patterns.js';
 
 /** Process-wide settings from the environment (the standard OTEL_* variables and SYNCSCOPE_*). */
 export interface EnvironmentSettings {
@@ -124,7 +125,8 @@ export function readEnvironment(env: Env = process.env, overrides: { logLevel?: 
     otlpTracesUrl: signalUrl(env, 'traces'),
     otlpLogsUrl: signalUrl(env, 'logs'),
     otlpHeaders: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
-    grafanaUrl: nonEmpty(env.SYNCSCOPE_GRAFANA_URL),
+    // Reports and `show` print links built on it: never with a token or user:pass in them.
+    grafanaUrl: grafanaBase(nonEmpty(env.SYNCSCOPE_GRAFANA_URL)),
     resourceAttributes,
     pushgateway: readPushgateway(env),
   };
@@ -143,4 +145,8 @@ export function readClientToken(env: Env = process.env): string | undefined {
 /** Whether a terminal may be coloured: not when NO_COLOR is set (https://no-color.org). */
 export function colorAllowed(env: Env = process.env): boolean {
   return env.NO_COLOR === undefined || env.NO_COLOR === '';
+}
+
+function grafanaBase(raw: string | undefined): string | undefined {
+  return raw === undefined ? undefined : credentialFreeBaseUrl(raw);
 }

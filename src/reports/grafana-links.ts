@@ -3,6 +3,8 @@
  * `grafana/provisioning/datasources/datasources.yaml`; the `panes` URL format is Grafana ≥ 10's
  * (https://grafana.com/docs/grafana/latest/explore/#generating-explore-urls-from-external-tools).
  */
+import { credentialFreeBaseUrl } from '../config/secret-patterns.js';
+
 export const TEMPO_UID = 'tempo';
 export const LOKI_UID = 'loki';
 
@@ -21,7 +23,8 @@ const MARGIN_MS = 5 * 60_000;
 
 export function grafanaLinks(input: GrafanaLinkInput): { trace: string | null; logs: string | null } {
   if (!input.grafanaUrl) return { trace: null, logs: null };
-  const base = input.grafanaUrl.replace(/\/+$/, '');
+  // Rebuilt without credentials even when the caller did not read it through readEnvironment.
+  const base = credentialFreeBaseUrl(input.grafanaUrl).replace(/\/+$/, '');
   const from = Date.parse(input.startedAt) - MARGIN_MS;
   const to = (input.finishedAt ? Date.parse(input.finishedAt) : Date.now()) + MARGIN_MS;
   const range = { from: String(from), to: String(to) };

@@ -1,4 +1,5 @@
 import { DEFAULT_SECRET_KEYS } from '../config/secret-keys.js';
+import { isSecretQueryParam, redactCredentials } from '../config/secret-patterns.js';
 
 /**
  * Keeps secrets out of logs, spans, the run store and reports. Two nets: field names that look
@@ -68,7 +69,9 @@ export class Redactor {
     for (const secret of this.knownSecrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
-    return out.replace(CREDENTIAL_IN_TEXT, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+    out = out.replace(CREDENTIAL_IN_TEXT, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+    // Userinfo in URLs, token query parameters, JWTs and vendor token formats (secret-patterns.ts).
+    return redactCredentials(out);
   }
 
   headers(headers: Record<string, string>): Record<string, string> {
@@ -86,7 +89,7 @@ export class Redactor {
       url.username = '';
       url.password = '';
       for (const key of [...url.searchParams.keys()]) {
-        if (this.isSecretKey(key)) url.searchParams.set(key, REDACTED);
+        if (this.isSecretKey(key) || isSecretQueryParam(key)) url.searchParams.set(key, REDACTED);
       }
       return this.text(url.toString());
     } catch {

@@ -34,3 +34,10 @@ describe('readEnvironment', () => {
     expect(readEnvironment({}).serviceName).toBe('syncscope');
   });
 });
+
+describe('SYNCSCOPE_GRAFANA_URL', () => {
+  it('is rebuilt without user:pass and auth_token before anything prints it', () => {
+    const env = readEnvironment({ SYNCSCOPE_GRAFANA_URL: 'http://admin:s3cret@grafana:3000/?auth_token=glsa_tok123' });
+    expect(env.grafanaUrl).toBe('http://grafana:3000/');
+  });
+});

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { skipWithoutTools } from '../helpers/required-tools.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 // In CI promtool must be there (.ci/run installs it): only a developer machine may skip.
-const skip = spawnSync('promtool', ['--version']).status !== 0 && !process.env.CI;
+const skip = skipWithoutTools(['promtool']);
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 

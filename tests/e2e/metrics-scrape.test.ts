@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithoutTools } from '../helpers/required-tools.js';
 import { readEnvironment } from '../../src/config/environment.js';
 import { parsePipelineConfig } from '../../src/config/load-config.js';
 import { createApp } from '../../src/server/app.js';
@@ -14,7 +15,7 @@ import { collectStackExpressions, exposedSeriesNames, syncscopeMetricNamesIn } f
 import { tempDir } from '../helpers/cli.js';
 
 // In CI promtool must be there (.ci/run installs it): only a developer machine may skip.
-const promtool = spawnSync('promtool', ['--version']).status === 0 || Boolean(process.env.CI);
+const promtool = !skipWithoutTools(['promtool']);
 
 /** Every metric a dashboard panel or alert uses must be one the app exports after a real run. */
 describe('/metrics after a real run', () => {

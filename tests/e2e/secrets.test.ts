@@ -13,13 +13,26 @@ const TOKEN = 'ghp_PlantedSecretToken4242424242424242424';
 /** Values only a secret-looking *field name* gives away: no redactor knows them. */
 const PASSWORD = 'hunter2-planted-password-77a1';
 const API_KEY = 'sk_live_planted_api_key_9f3e';
-const SECRETS = [TOKEN, PASSWORD, API_KEY];
+/** Credentials in URLs: userinfo and token query strings in an error message, a Grafana auth_token. */
+const URL_PASSWORD = 'planted-userinfo-pass-5c1d';
+const URL_USER = 'planted-userinfo-user-8b2e';
+const QUERY_TOKEN = 'planted-access-token-qs-3f9a';
+const QUERY_SIG = 'planted-sig-qs-7e21';
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJwbGFudGVkIjoxfQ.cGxhbnRlZC1qd3Qtc2lnbmF0dXJl';
+const GRAFANA_TOKEN = 'glsa_planted_grafana_token_6d4c';
+const GRAFANA_PASSWORD = 'planted-grafana-pass-1a9f';
+const SECRETS = [TOKEN, PASSWORD, API_KEY, URL_PASSWORD, URL_USER, QUERY_TOKEN, QUERY_SIG, JWT, GRAFANA_TOKEN, GRAFANA_PASSWORD];
+const LEAKY_URL = `http://${URL_USER}:${URL_PASSWORD}@mirror.internal:8443/repos?access_token=${QUERY_TOKEN}&sig=${QUERY_SIG}`;
 
 interface Leaks {
   /** Plant secret fields in the org's repository list (a response body the audit keeps). */
   bodyFields: boolean;
   /** Make the provider echo the token in error messages: a partition's and a record's. */
   errorMessages: boolean;
+  /** Error messages carrying a URL with userinfo and token query parameters, and a JWT. */
+  urlSecrets?: boolean;
+  /** SYNCSCOPE_GRAFANA_URL for the run. */
+  grafanaUrl?: string;
 }
 
 /**
@@ -30,6 +43,14 @@ async function startLeakyProxy(upstream: string, leaks: Leaks): Promise<{ url: s
   let self = '';
   const server: Server = createServer(async (req, res) => {
     const path = req.url ?? '/';
+    if (leaks.urlSecrets && /\/repo-002\/pulls(\?|$)/.test(path)) {
+      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `upstream mirror ${LEAKY_URL} refused (Bearer ${JWT})` }));
+      return;
+    }
+    if (leaks.urlSecrets && /\/repo-001\/pulls\/\d+\/reviews/.test(path)) {
+      res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `reviews moved to ${LEAKY_URL}`, documentation_url: LEAKY_URL }));
+      return;
+    }
     if (leaks.errorMessages && /\/repo-002\/pulls(\?|$)/.test(path)) {
       res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `Validation Failed: token ${TOKEN} may not list pulls` }));
       return;
@@ -91,14 +112,14 @@ function scenario(name: string, leaks: Leaks) {
     const config = join(tmp.dir, 'pipeline.toml');
     writeFileSync(config, [
       '[pipeline]', `name = "${name}"`,
-      '[source]', 'type = "github"', `base_url = "${proxy.url}"`, `org = "${sim.org}"`, 'per_page = 5', `include_reviews = ${leaks.errorMessages}`,
+      '[source]', 'type = "github"', `base_url = "${proxy.url}"`, `org = "${sim.org}"`, 'per_page = 5', `include_reviews = ${leaks.errorMessages || leaks.urlSecrets === true}`,
       '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, 'github.db')}"`,
       '[store]', 'type = "sqlite"', `path = "${state.storePath}"`,
       '[reports]', `dir = "${state.reports}"`,
       '[audit]', 'bodies = "all"',
     ].join('\n'));
     state.result = await runCli(['run', '--config', config, '--execute', '--json', '--log-level', 'debug'], {
-      env: { GITHUB_TOKEN: TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SYNCSCOPE_GRAFANA_URL: 'http://grafana.test:3000' },
+      env: { GITHUB_TOKEN: TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SYNCSCOPE_GRAFANA_URL: leaks.grafanaUrl ?? 'http://grafana.test:3000' },
     });
     state.summary = JSON.parse(state.result.stdout);
   });
@@ -169,6 +190,29 @@ describe('a token echoed in provider error messages (a partition error and recor
   it('is in no stderr event and not on stdout', () => sinks.events(s));
   it('is in no report file', () => sinks.reports(s));
   // Both once leaked: span status messages and record failure messages are now redacted at the source.
+  it('is in no exported span', () => sinks.spans(s));
+  it('is in no store row', () => sinks.store(s));
+});
+
+describe('credentials in URLs (userinfo, token query strings, a JWT in an error; a Grafana auth_token)', () => {
+  const s = scenario('secrets-in-urls', {
+    bodyFields: false,
+    errorMessages: false,
+    urlSecrets: true,
+    grafanaUrl: `http://admin:${GRAFANA_PASSWORD}@grafana.test:3000/?auth_token=${GRAFANA_TOKEN}`,
+  });
+
+  it('went through the planted errors and still links Grafana (the test is not vacuous)', () => {
+    expect(s.result.code, s.result.stderr.slice(-2000)).toBe(1);
+    expect(s.summary.partitions.failed).toBeGreaterThanOrEqual(1);
+    expect(s.result.stderr).toContain('mirror.internal');
+    const folder = join(s.reports, 'sync', s.summary.sync_id);
+    const texts = readdirSync(folder, { recursive: true }).map((name) => join(folder, String(name))).filter((p) => /\.md$/.test(p)).map((p) => readFileSync(p, 'utf8'));
+    expect(texts.join('\n')).toContain('http://grafana.test:3000/explore');
+  });
+
+  it('is in no stderr event and not on stdout', () => sinks.events(s));
+  it('is in no report file', () => sinks.reports(s));
   it('is in no exported span', () => sinks.spans(s));
   it('is in no store row', () => sinks.store(s));
 });

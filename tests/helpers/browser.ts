@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { REPO_ROOT } from './cli.js';
+import { skipWithoutTools, TOOLS } from './required-tools.js';
 
-export const CHROMIUM = process.env['SYNCSCOPE_CHROMIUM'] ?? '/usr/bin/chromium';
+export const CHROMIUM = TOOLS.chromium.command;
 
 /** Without Chromium a browser test skips locally, and fails under CI=true (a missing tool is a failure there). */
 export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env['CI'] === 'true') throw new Error(`Chromium is required under CI=true but ${CHROMIUM} does not exist (.ci/run installs the chromium package)`);
-  return false;
+  return !skipWithoutTools(['chromium']);
 }
 
 /** Where tests put screenshots: test-output/<name>/ (ignored by git). */

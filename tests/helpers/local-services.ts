@@ -14,18 +14,6 @@ export function binaryAvailable(binary: string): boolean {
   return probe.error === undefined && probe.status === 0;
 }
 
-/**
- * Whether tests needing these binaries must be skipped: only on a developer machine without them.
- * Under CI=true a missing binary is not a reason to skip: the test then runs and fails.
- */
-export function skipWithout(...binaries: string[]): boolean {
-  const missing = binaries.filter((b) => !binaryAvailable(b));
-  if (missing.length === 0) return false;
-  if (process.env.CI) return false;
-  console.warn(`${missing.join(', ')} not on the PATH: skipping (CI installs them, see .ci/run).`);
-  return true;
-}
-
 /** A port nothing listens on right now (bound, read, released). */
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { skipWithout, STACK_BINARIES } from '../helpers/local-services.js';
+import { skipWithoutTools, TOOLS } from '../helpers/required-tools.js';
 import { REPO_ROOT, readYaml, ruleFilesOfPrometheusConfig, type RuleGroupFile } from './stack-files.js';
 
 const CONFIG = 'otel/alertmanager/alertmanager.yml';
@@ -31,8 +31,8 @@ function alertsMatched(matchers: string[]): string[] {
 }
 
 describe('Alertmanager config', () => {
-  it.skipIf(skipWithout(STACK_BINARIES.amtool))('passes amtool check-config', () => {
-    const result = spawnSync(STACK_BINARIES.amtool, ['check-config', CONFIG], { cwd: REPO_ROOT, encoding: 'utf8' });
+  it.skipIf(skipWithoutTools(['amtool']))('passes amtool check-config', () => {
+    const result = spawnSync(TOOLS.amtool.command, ['check-config', CONFIG], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
   });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { skipWithoutTools } from '../helpers/required-tools.js';
 import { parse, stringify } from 'yaml';
 import { createSyncMetrics } from '../../src/telemetry/metrics.js';
 import {
@@ -13,7 +14,7 @@ import {
   promqlSyntaxErrors,
   syncscopeMetricNamesIn,
 } from './promql-metrics.js';
-import { PROMTOOL_MISSING, promtoolAvailable, runPromtool } from './promtool.js';
+import { runPromtool } from './promtool.js';
 import {
   STACK_PATHS,
   allPanels,
@@ -27,8 +28,7 @@ import {
 const dashboards = loadDashboards();
 const datasources = loadProvisionedDatasources();
 const expressions = collectStackExpressions();
-const havePromtool = promtoolAvailable();
-if (!havePromtool) console.warn(PROMTOOL_MISSING);
+const havePromtool = !skipWithoutTools(['promtool']);
 
 describe('metricNamesIn', () => {
   it('returns the selected metric names, not functions, labels or grouping names', () => {

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithoutTools } from '../helpers/required-tools.js';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
 import { cleanEnv, REPO_ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 import {
   freePort,
-  skipWithout,
   STACK_BINARIES,
   startAlertmanager,
   startPrometheus,
@@ -33,7 +33,7 @@ interface PromSample {
   value: [number, string];
 }
 
-describe.skipIf(skipWithout(STACK_BINARIES.prometheus, STACK_BINARIES.pushgateway, STACK_BINARIES.alertmanager, 'promtool'))(
+describe.skipIf(skipWithoutTools(['prometheus', 'pushgateway', 'alertmanager', 'promtool']))(
   'the stack sees real syncs: CLI runs → Pushgateway → Prometheus → Alertmanager',
   () => {
     const tmp = tempDir('syncscope-live-stack-');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PROMTOOL_MISSING, promtoolAvailable, runPromtool } from './promtool.js';
+import { runPromtool } from './promtool.js';
+import { skipWithoutTools } from '../helpers/required-tools.js';
 import { STACK_PATHS, ruleFilesOfPrometheusConfig } from './stack-files.js';
 
-const available = promtoolAvailable();
-if (!available) console.warn(PROMTOOL_MISSING);
+const available = !skipWithoutTools(['promtool']);
 
 describe.skipIf(!available)('promtool on the Prometheus config and alert rules', () => {
   it('accepts otel/prometheus.yml (which also loads and checks its rule files)', () => {

@@ -1,15 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from './stack-files.js';
 
-/** Whether `promtool` (Debian: `apt-get install prometheus`) can be run from the PATH. */
-export function promtoolAvailable(): boolean {
-  const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-  return probe.error === undefined && probe.status === 0;
-}
-
-export const PROMTOOL_MISSING =
-  'promtool is not on the PATH: skipping the promtool checks (CI installs it with `apt-get install prometheus`).';
-
 export interface PromtoolResult {
   status: number | null;
   /** The command line, stdout and stderr together: what a failing assertion should print. */

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithoutTools } from '../helpers/required-tools.js';
 import { createSyncMetrics, observeWithExemplar } from '../../src/telemetry/metrics.js';
 import { initialisePipelineSeries } from '../../src/telemetry/metric-series.js';
 import { pushMetrics, type PushTarget } from '../../src/telemetry/pushgateway.js';
-import { freePort, skipWithout, startBlackHole, startPushgateway, STACK_BINARIES, type LocalService } from '../helpers/local-services.js';
+import { freePort, startBlackHole, startPushgateway, STACK_BINARIES, type LocalService } from '../helpers/local-services.js';
 
 /** One CLI process's registry after a run of `pipeline`. */
 function aRun(pipeline: string, records: number, status: 'succeeded' | 'failed') {
@@ -21,7 +22,7 @@ const sample = (text: string, series: string): number | undefined => {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 };
 
-describe.skipIf(skipWithout(STACK_BINARIES.pushgateway))('pushing a run\'s metrics to a real Pushgateway', () => {
+describe.skipIf(skipWithoutTools(['pushgateway']))('pushing a run\'s metrics to a real Pushgateway', () => {
   let gateway: LocalService;
   const target = (instance: string, url = gateway.url, timeoutMs = 2000): PushTarget => ({
     url,

@@ -1,0 +1,134 @@
+/**
+ * The shapes a credential takes in text, and how each is masked. Pure and dependency-free, so
+ * config validation (a `base_url` with `user:pass@`) and telemetry redaction (every exit of text
+ * from the process) share one definition without config importing telemetry.
+ */
+export const MASK = '***';
+
+/** Query parameter names whose value is a credential (compared case-insensitively). */
+export const SECRET_QUERY_PARAMS: readonly string[] = [
+  'access_token',
+  'auth_token',
+  'token',
+  'api_key',
+  'apikey',
+  'key',
+  'sig',
+  'signature',
+  'password',
+  'client_secret',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+  'refresh_token',
+  'id_token',
+  'secret',
+];
+
+const SECRET_PARAM_SET = new Set(SECRET_QUERY_PARAMS);
+
+export function isSecretQueryParam(name: string): boolean {
+  return SECRET_PARAM_SET.has(name.toLowerCase());
+}
+
+/** `scheme://user:pass@host` or `scheme://token@host`: group 1 is `scheme://`. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"<>]+@/gi;
+/** `?access_token=…` / `&sig=…` in free text; group 1 is the separator and name. */
+const SECRET_PARAM = new RegExp(
+  `([?&;](?:${SECRET_QUERY_PARAMS.map((p) => p.replace(/[-]/g, '\\-')).join('|')})=)[^&#\\s'"<>]+`,
+  'gi',
+);
+/** `Bearer abc`, `Basic abc`, `token abc` as an authorization value. */
+const AUTH_SCHEME = /\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+/** A JSON Web Token: three base64url parts, the first a JSON header (`eyJ`). Monday API tokens are JWTs. */
+const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
+/** Vendor token formats: GitHub, Slack, AWS access keys, Stripe-like keys, Google API keys. */
+const VENDOR_TOKENS: readonly RegExp[] = [
+  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
+  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+  /\bsk_(?:live|test)_[A-Za-z0-9]{16,}/g,
+  /\bAIza[A-Za-z0-9_-]{35}/g,
+];
+
+/**
+ * Masks every credential shape in free text: userinfo in URLs, secret query parameters,
+ * authorization values, JWTs and vendor tokens. Text without any comes back unchanged.
+ */
+export function redactCredentials(text: string): string {
+  let out = text.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${MASK}@`);
+  out = out.replace(SECRET_PARAM, (_m, prefix: string) => `${prefix}${MASK}`);
+  out = out.replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${MASK}`);
+  out = out.replace(JWT, MASK);
+  for (const pattern of VENDOR_TOKENS) out = out.replace(pattern, MASK);
+  return out;
+}
+
+/** The credentials a URL carries in its userinfo and query (names only), for config errors. */
+export function urlCredentials(raw: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return URL_USERINFO.test(raw) ? ['userinfo'] : [];
+  } finally {
+    URL_USERINFO.lastIndex = 0;
+  }
+  const found: string[] = [];
+  if (url.username !== '' || url.password !== '') found.push('userinfo');
+  for (const name of url.searchParams.keys()) if (isSecretQueryParam(name)) found.push(name);
+  return found;
+}
+
+/** The URL without userinfo (query kept); text that does not parse is masked as free text. */
+export function stripUrlCredentials(raw: string): string {
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return redactCredentials(raw);
+  }
+}
+
+/**
+ * A URL safe to print or link: userinfo dropped, secret query values masked, credentials in the
+ * rest masked. Garbage in gives masked text out, never the input as-is with a secret in it.
+ */
+export function sanitizeUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return redactCredentials(raw);
+  }
+  url.username = '';
+  url.password = '';
+  const params = [...url.searchParams.entries()];
+  if (params.some(([name]) => isSecretQueryParam(name))) {
+    url.search = '';
+    for (const [name, value] of params) url.searchParams.append(name, isSecretQueryParam(name) ? MASK : value);
+  }
+  // The path and fragment may still hold a token (`/hook/ghp_…`); mask what the shapes catch.
+  return redactCredentials(url.toString());
+}
+
+/**
+ * A base URL (SYNCSCOPE_GRAFANA_URL) rebuilt for printing and linking: no userinfo, no secret
+ * query parameters (dropped, not masked: links are built by appending paths to it), no fragment.
+ */
+export function credentialFreeBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return redactCredentials(raw);
+  }
+  url.username = '';
+  url.password = '';
+  url.hash = '';
+  for (const name of [...url.searchParams.keys()]) if (isSecretQueryParam(name)) url.searchParams.delete(name);
+  return redactCredentials(url.toString());
+}
