@@ -66,6 +66,9 @@ describe('GraphQL mode: a RATE_LIMITED answer is waited out until the reset', ()
         .split('\n')
         .filter((line) => line.trim().startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>);
+      // Points by query name in the metrics.
+      const metrics = await runtime.metrics.registry.metrics();
+      expect(metrics).toMatch(/sync_api_cost_points_total\{connector="github",operation="SyncscopePullRequestsWithReviews"\} [1-9]/);
       const waits = events.filter((e) => e.event === 'sync.api.rate_wait');
       expect(waits.some((w) => w.reason === 'primary' && w.resource === 'graphql')).toBe(true);
       for (const wait of waits.filter((w) => w.reason === 'primary')) {
