@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { apiUnderLoad } from './cases/api.js';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
 import { commitBatch } from './cases/commit-batch.js';
+import { graphqlBench } from './cases/graphql.js';
 import { memory } from './cases/memory.js';
 import { ordersBench } from './cases/orders.js';
 import { telemetryOutage } from './cases/outage.js';
@@ -32,6 +33,7 @@ const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   writes,
   api: apiUnderLoad,
   orders: ordersBench,
+  graphql: graphqlBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -70,10 +70,18 @@ export function decideWait(
     return waitMs > 0 ? { waitMs, reason: 'pacing' } : { waitMs: 0 };
   }
   if (!budget || budget.resetAtMs === undefined) return { waitMs: 0 };
-  const available = budget.remaining - budget.inFlight;
-  if (available < cost) return { waitMs: budget.resetAtMs + resetMarginMs - now, reason: 'primary' };
+  if (overdrawsRefill(budget, cost)) return { waitMs: budget.resetAtMs + resetMarginMs - now, reason: 'primary' };
   if (inReserve(budget, paceBelowShare) && budget.nextStartMs > now) return { waitMs: budget.nextStartMs - now, reason: 'pacing' };
   return { waitMs: 0 };
+}
+
+/**
+ * Pure: whether reserving `cost` units now (a GraphQL query's points) would spend more than is
+ * left until the reset, counting what requests in flight have reserved. Such a request waits for
+ * the reset instead of being sent to a refusal.
+ */
+export function overdrawsRefill(budget: Pick<Budget, 'remaining' | 'inFlight'>, cost: number): boolean {
+  return budget.remaining - budget.inFlight < cost;
 }
 
 function inReserve(budget: Budget, paceBelowShare: number): boolean {

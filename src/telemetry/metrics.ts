@@ -18,6 +18,7 @@ export interface SyncMetrics {
   readonly batchDuration: Histogram<'pipeline'>;
   readonly apiRequests: Counter<'connector' | 'operation' | 'status_class' | 'error_category'>;
   readonly apiRequestDuration: Histogram<'connector' | 'operation'>;
+  readonly apiCostPoints: Counter<'connector' | 'operation'>;
   readonly apiRequestsInFlight: Gauge<'connector'>;
   readonly rateLimitRemaining: Gauge<'connector' | 'resource'>;
   readonly rateLimitLimit: Gauge<'connector' | 'resource'>;
@@ -89,6 +90,12 @@ export function createSyncMetrics(options: { exemplars?: boolean } = {}): SyncMe
       name: 'sync_api_requests_total',
       help: 'API call attempts, by connector, operation, status class and error category.',
       labelNames: ['connector', 'operation', 'status_class', 'error_category'],
+      registers,
+    }),
+    apiCostPoints: new Counter({
+      name: 'sync_api_cost_points_total',
+      help: 'Points the API said its calls cost (GraphQL rateLimit.cost), by connector and operation (a fixed set of query names).',
+      labelNames: ['connector', 'operation'],
       registers,
     }),
     apiRequestDuration: new Histogram({

@@ -3,6 +3,7 @@ import { withCustomRequest } from '@octokit/graphql';
 import { InterruptedError, SyncError, toSyncError } from '../../errors/sync-error.js';
 import type { Partition, RecordFailure, SourceRecord } from '../../ports/records.js';
 import type { Source, SourcePage } from '../../ports/source.js';
+import { COST_HEADER } from '../http/graphql-operation.js';
 import { jsonOfBody } from '../http/parsed-body.js';
 import {
   ORG_REPOSITORIES,
@@ -38,6 +39,8 @@ type GraphqlClient = ReturnType<typeof withCustomRequest>;
 export class GithubGraphqlSource implements Source {
   readonly connector = 'github';
   private readonly query: GraphqlClient;
+  /** Points each query (by operation name) cost last time, from its answer's `rateLimit.cost`. */
+  private readonly learnedCost = new Map<string, number>();
   private readonly unreadable = new UnreadableRepos();
 
   constructor(private readonly options: GithubSourceOptions) {
@@ -162,13 +165,42 @@ export class GithubGraphqlSource implements Source {
    * interruption (the partition resumes from its checkpoint), not a failure.
    */
   private async send(query: string, variables: Record<string, unknown>): Promise<unknown> {
+    const name = operationNameOf(query);
+    // The scheduler reserves this many points before sending, so a query that would overdraw
+    // what is left until the reset waits for the reset instead of being refused by GitHub.
+    const cost = this.learnedCost.get(name) ?? estimatedCost(query, variables);
     try {
-      return await this.query(query, variables);
+      const data = await this.query(query, { ...variables, headers: { [COST_HEADER]: String(cost) } });
+      const reported = reportedCost(data);
+      if (reported !== undefined) this.learnedCost.set(name, Math.max(1, reported));
+      return data;
     } catch (error) {
       if (error instanceof Error && error.name === 'AbortError') throw new InterruptedError();
       throw toSyncError(error);
     }
   }
+}
+
+function operationNameOf(query: string): string {
+  return /^\s*query\s+(\w+)/.exec(query)?.[1] ?? '(anonymous)';
+}
+
+/**
+ * GitHub's documented estimate before a query has been answered once: the requests needed to
+ * fill each connection at its `first`, / 100, rounded, at least 1. Only the pull-request page
+ * with nested reviews has two levels (1 + `first` requests); the others are one connection.
+ */
+export function estimatedCost(query: string, variables: Record<string, unknown>): number {
+  const first = typeof variables.first === 'number' ? variables.first : 100;
+  const requests = query === PULL_REQUESTS_WITH_REVIEWS ? 1 + first : 1;
+  return Math.max(1, Math.round(requests / 100));
+}
+
+function reportedCost(data: unknown): number | undefined {
+  if (data === null || typeof data !== 'object' || !('rateLimit' in data)) return undefined;
+  const block = data.rateLimit;
+  if (block === null || typeof block !== 'object' || !('cost' in block)) return undefined;
+  return typeof block.cost === 'number' && Number.isFinite(block.cost) ? block.cost : undefined;
 }
 
 function splitFullName(fullName: string): [string, string] {

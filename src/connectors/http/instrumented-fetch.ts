@@ -264,6 +264,8 @@ function finishAttempt(options: InstrumentedFetchOptions, span: Span, info: Atte
   telemetry.metrics.apiRequests.inc({ ...labels, status_class: statusClass(observed?.status), error_category: errorCategory });
   observeWithExemplar(telemetry.metrics, telemetry.metrics.apiRequestDuration, labels, durationMs / 1000, { traceId, spanId });
   const cost = rateLimit?.cost;
+  // Points by query name: connectors send a fixed set of named documents, so the label stays bounded.
+  if (cost !== undefined && cost > 0) telemetry.metrics.apiCostPoints.inc({ connector: policy.connector, operation: info.graphql?.name ?? info.operation }, cost);
   telemetry.events.apiCall(policy.protocolFor(info.url), {
     connector: policy.connector,
     operation: info.operation,

@@ -161,3 +161,13 @@ describe('GitHub source in GraphQL mode', () => {
     expect(spans[1]?.attributes).toMatchObject({ 'sync.api.cost': 1, 'sync.ratelimit.resource': 'graphql', 'sync.ratelimit.remaining': 3 });
   });
 });
+
+describe('estimatedCost (before a query has been answered once)', () => {
+  it('follows GitHub\'s formula: requests to fill each connection / 100, rounded, at least 1', async () => {
+    const { estimatedCost } = await import('../../../src/connectors/github/github-graphql-source.js');
+    const { PULL_REQUESTS, PULL_REQUESTS_WITH_REVIEWS } = await import('../../../src/connectors/github/github-graphql-queries.js');
+    expect(estimatedCost(PULL_REQUESTS_WITH_REVIEWS, { first: 100 })).toBe(1);
+    expect(estimatedCost(PULL_REQUESTS_WITH_REVIEWS, { first: 10 })).toBe(1);
+    expect(estimatedCost(PULL_REQUESTS, { first: 100 })).toBe(1);
+  });
+});
