@@ -1,0 +1,97 @@
+import { createServer, type Server } from 'node:http';
+import type { PipelineConfig } from '../../config/pipeline-schema.js';
+import { UsageError } from '../../errors/sync-error.js';
+import type { RunStore } from '../../ports/run-store.js';
+import { BullmqWorkers } from '../../queue/bullmq-partition-queue.js';
+import { renderPrometheusText } from '../../telemetry/metrics-render.js';
+import { defaultWorkerId, processPartitionJob, processRunJob, type WorkerContext } from '../../wiring/distributed-sync.js';
+import { SchedulerPool } from '../../wiring/scheduler-pool.js';
+import { openStoreFor } from '../store-access.js';
+import { withRuntime, type OutputOptions } from '../runtime-scope.js';
+import { queueSettingsFromEnv } from './distributed-settings.js';
+
+export interface WorkerOptions extends OutputOptions {
+  concurrency?: number;
+  port?: string;
+  host?: string;
+}
+
+/**
+ * `syncscope worker`: processes distributed runs' partition jobs (and their finalise jobs) from
+ * Redis until SIGTERM/SIGINT, then stops taking jobs, lets the active ones stop at a batch boundary
+ * (released to another worker) and exits 0. `/metrics` and `/healthz` on its own port.
+ */
+export async function workerCommand(options: WorkerOptions): Promise<number> {
+  const settings = queueSettingsFromEnv(process.env);
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency must be a positive integer');
+  const port = Number(options.port ?? process.env.SYNCSCOPE_WORKER_PORT ?? 9465);
+  const workerId = defaultWorkerId();
+  return withRuntime(options, async (runtime) => {
+    const stores = new Map<string, Promise<RunStore>>();
+    const ctx: WorkerContext = {
+      runtime,
+      workerId,
+      schedulers: new SchedulerPool(),
+      storeFor: (config: PipelineConfig) => {
+        const key = JSON.stringify(config.store);
+        let store = stores.get(key);
+        if (!store) stores.set(key, (store = openStoreFor(config.store)));
+        return store;
+      },
+    };
+    const log = (message: string, fields: Record<string, unknown> = {}) => runtime.logger.info({ message, event: message, worker_id: workerId, ...fields });
+    const workers = new BullmqWorkers(
+      { ...settings, concurrency, workerId },
+      {
+        partition: (job, signal) => processPartitionJob(ctx, job, signal),
+        finalise: (job, children, failed) => processRunJob(ctx, job, children, failed),
+        onFailed: (job, error, willRetry) =>
+          runtime.logger.log({
+            level: willRetry ? 'warn' : 'error',
+            message: willRetry ? 'sync.job.retrying' : 'sync.job.failed',
+            event: willRetry ? 'sync.job.retrying' : 'sync.job.failed',
+            worker_id: workerId,
+            sync_id: job?.data.syncId ?? '',
+            job_id: job?.id ?? '',
+            partition: job?.data.partition.key ?? '',
+            attempt: job?.attemptsMade ?? 0,
+            error_message: error.message,
+          }),
+        onStalled: (jobId) => runtime.logger.warn({ message: 'sync.job.stalled', event: 'sync.job.stalled', worker_id: workerId, job_id: jobId }),
+      },
+    );
+    await workers.waitUntilReady();
+    const server = await listen(port, options.host ?? '127.0.0.1', async (path) => {
+      if (path === '/healthz') return { status: 200, type: 'application/json', body: JSON.stringify({ status: 'ok', worker_id: workerId }) };
+      if (path === '/metrics') return { status: 200, type: 'text/plain; version=0.0.4', body: await renderPrometheusText(runtime.metrics) };
+      return { status: 404, type: 'text/plain', body: 'not found' };
+    });
+    log('sync.worker.started', { concurrency, port: (server.address() as { port: number }).port });
+    await new Promise<void>((resolve) => {
+      process.once('SIGTERM', () => resolve());
+      process.once('SIGINT', () => resolve());
+    });
+    log('sync.worker.stopping');
+    await workers.close();
+    await new Promise((resolve) => server.close(resolve));
+    for (const store of stores.values()) await (await store).close();
+    log('sync.worker.stopped');
+    return 0;
+  }, { progressBar: false });
+}
+
+type Answer = { status: number; type: string; body: string };
+
+function listen(port: number, host: string, answer: (path: string) => Promise<Answer>): Promise<Server> {
+  const server = createServer((req, res) => {
+    answer(new URL(req.url ?? '/', 'http://x').pathname).then(
+      (a) => res.writeHead(a.status, { 'content-type': a.type }).end(a.body),
+      (error: unknown) => res.writeHead(500).end(error instanceof Error ? error.message : String(error)),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
