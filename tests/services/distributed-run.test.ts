@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
-import { collect, runCli, startCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { attr, OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { collect, startCli, tempDir, type CliResult } from '../helpers/cli.js';
 
 const PG_URL = process.env.SYNCSCOPE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.SYNCSCOPE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,7 +41,10 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
   const tmp = tempDir();
   const client = new pg.Client({ connectionString: PG_URL });
   let sim: GithubSimulator;
-  const env = {
+  const receiver = new OtlpReceiver();
+  /** What the first test's run left for the trace test. */
+  let finishedRun: { syncId: string; traceId: string } | undefined;
+  const env: Record<string, string> = {
     SYNCSCOPE_REDIS_URL: REDIS_URL,
     SYNCSCOPE_QUEUE_PREFIX: prefix,
     // Stalled-job recovery within seconds, not BullMQ's 30 s defaults.
@@ -51,12 +55,14 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
 
   beforeAll(async () => {
     await client.connect();
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = await receiver.start();
     sim = await startGithubSimulator({ repos: 30, prsPerRepo: 4, latencyMs: 40 });
   });
   afterAll(async () => {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await client.end();
     await sim.close();
+    await receiver.stop();
     tmp.cleanup();
   });
 
@@ -80,7 +86,15 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
       const finished = collect(run);
       // Kill the first worker once it is in the middle of its partitions.
       const victim = workers[0]!;
-      await until('the first worker to sync a few pages', () => victim.lines().filter((l) => l.event === 'sync.repo.progress').length >= 3);
+      await until('the first worker to be inside its partitions', () => {
+        const lines = victim.lines();
+        const started = lines.filter((l) => l.event === 'sync.repo.started').length;
+        const completed = lines.filter((l) => l.event === 'sync.repo.completed').length;
+        return completed >= 1 && started > completed;
+      });
+      const victimLines = victim.lines();
+      const inFlight = new Set(victimLines.filter((l) => l.event === 'sync.repo.started').map((l) => l.repo));
+      for (const l of victimLines) if (l.event === 'sync.repo.completed') inFlight.delete(l.repo);
       victim.child.kill('SIGKILL');
 
       const result = await finished;
@@ -92,7 +106,7 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
 
       // Destination: each of the 120 pull requests once.
       const db = new Database(dbPath, { readonly: true });
-      const rows = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS distinct_ids FROM pull_requests').get() as { n: number; distinct_ids: number };
+      const rows = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT github_id) AS distinct_ids FROM pull_requests').get() as { n: number; distinct_ids: number };
       db.close();
       expect(rows).toEqual({ n: 120, distinct_ids: 120 });
       // Run store: every record synced exactly once (one state per record), every partition succeeded.
@@ -106,11 +120,18 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
       expect(sim.stats().byRoute['GET /repos/{owner}/{repo}/pulls']).toBeGreaterThanOrEqual(60);
 
       // Reports: one folder, written by one worker, once.
-      expect(readdirSync(reportsDir).filter((d) => d.includes(summary.sync_id))).toHaveLength(1);
+      expect(readdirSync(join(reportsDir, 'sync')).filter((d) => d.includes(summary.sync_id))).toHaveLength(1);
       const survivors = workers.slice(1);
       for (const w of survivors) w.child.kill('SIGTERM');
       const exits = await Promise.all(survivors.map((w) => w.done));
       expect(exits.map((e) => e.code)).toEqual([0, 0]);
+      // The partitions the killed worker was inside were picked up again (stalled-job recovery).
+      const survivorStarts = new Set(survivors.flatMap((w) => w.lines()).filter((l) => l.event === 'sync.repo.started').map((l) => l.repo));
+      expect(inFlight.size).toBeGreaterThan(0);
+      // (One may have committed its last batch just before the kill: its redelivery then finds it done.)
+      const resumed = [...inFlight].filter((repo) => survivorStarts.has(repo));
+      expect(resumed.length, `in flight at the kill: ${[...inFlight].join(', ')}`).toBeGreaterThanOrEqual(1);
+      finishedRun = { syncId: summary.sync_id, traceId: summary.trace_id };
       const written = survivors.flatMap((w) => w.lines()).filter((l) => l.event === 'sync.pipeline.completed' && l.sync_id === summary.sync_id);
       expect(written).toHaveLength(1);
       // Both survivors took partitions (the load spreads), each event naming its worker.
@@ -120,4 +141,29 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
       for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it('spans from two worker processes share the run\'s trace and nest under its root', () => {
+    expect(finishedRun, 'the distributed run above finished').toBeDefined();
+    const trace = receiver.spans.filter((s) => s.traceId === finishedRun!.traceId);
+    const roots = trace.filter((s) => s.name === 'sync.pipeline');
+    expect(roots).toHaveLength(1);
+    const root = roots[0]!;
+    expect(root.parentSpanId ?? '').toBe('');
+    const jobs = trace.filter((s) => s.name === 'sync.job');
+    // Each partition job continues the run's trace as a child of the root, from whichever worker.
+    expect(jobs.length).toBeGreaterThanOrEqual(20);
+    for (const job of jobs) {
+      expect(job.parentSpanId).toBe(root.spanId);
+      expect(job.kind).toBe(5); // CONSUMER
+      expect(attr(job, 'sync.id')).toBe(finishedRun!.syncId);
+      expect(attr(job, 'messaging.system')).toBe('bullmq');
+      expect(Number(attr(job, 'sync.job.queue_wait_ms'))).toBeGreaterThanOrEqual(0);
+    }
+    expect(new Set(jobs.map((j) => attr(j, 'sync.worker.id'))).size).toBeGreaterThanOrEqual(2);
+    const jobIds = new Set(jobs.map((j) => j.spanId));
+    const repos = trace.filter((s) => s.name === 'sync.repo');
+    // The killed worker's spans died with it (not yet exported); every exported one nests under its job.
+    expect(repos.length).toBeGreaterThanOrEqual(jobs.length);
+    expect(repos.filter((r) => jobIds.has(r.parentSpanId ?? '')).length).toBeGreaterThanOrEqual(jobs.length);
+  });
 });
