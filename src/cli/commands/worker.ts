@@ -6,6 +6,8 @@ import { BullmqWorkers } from '../../queue/bullmq-partition-queue.js';
 import { renderPrometheusText } from '../../telemetry/metrics-render.js';
 import { defaultWorkerId, processPartitionJob, processRunJob, type WorkerContext } from '../../wiring/distributed-sync.js';
 import { SchedulerPool } from '../../wiring/scheduler-pool.js';
+import { redisConnection } from '../../queue/bullmq-partition-queue.js';
+import { RedisRequestScheduler } from '../../scheduling/redis-request-scheduler.js';
 import { openStoreFor } from '../store-access.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
 import { queueSettingsFromEnv } from './distributed-settings.js';
@@ -29,10 +31,21 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   const workerId = defaultWorkerId();
   return withRuntime(options, async (runtime) => {
     const stores = new Map<string, Promise<RunStore>>();
+    // One API budget for all workers: every token's remaining/reset and holds are kept in Redis.
+    const budgetRedis = redisConnection(settings.url);
+    const schedulers = new SchedulerPool((local, _tokenId, api, clock, onWait) => new RedisRequestScheduler({
+      redis: budgetRedis,
+      prefix: settings.prefix ?? 'syncscope',
+      local,
+      resetMarginMs: api.reset_margin_ms,
+      clock,
+      onWait,
+      onError: (error) => runtime.logger.warn({ message: 'sync.worker.budget_unavailable', event: 'sync.worker.budget_unavailable', worker_id: workerId, error_message: error instanceof Error ? error.message : String(error) }),
+    }));
     const ctx: WorkerContext = {
       runtime,
       workerId,
-      schedulers: new SchedulerPool(),
+      schedulers,
       storeFor: (config: PipelineConfig) => {
         const key = JSON.stringify(config.store);
         let store = stores.get(key);
@@ -76,6 +89,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
     await workers.close();
     await new Promise((resolve) => server.close(resolve));
     for (const store of stores.values()) await (await store).close();
+    await budgetRedis.quit().catch(() => undefined);
     log('sync.worker.stopped');
     return 0;
   }, { progressBar: false });
