@@ -4,6 +4,7 @@ import { UsageError } from '../../errors/sync-error.js';
 import type { RunStore } from '../../ports/run-store.js';
 import { BullmqWorkers } from '../../queue/bullmq-partition-queue.js';
 import { renderPrometheusText } from '../../telemetry/metrics-render.js';
+import { WorkerEvents } from '../../telemetry/worker-events.js';
 import { defaultWorkerId, processPartitionJob, processRunJob, type WorkerContext } from '../../wiring/distributed-sync.js';
 import { SchedulerPool } from '../../wiring/scheduler-pool.js';
 import { redisConnection } from '../../queue/bullmq-partition-queue.js';
@@ -30,6 +31,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
   const port = Number(options.port ?? process.env.SYNCSCOPE_WORKER_PORT ?? 9465);
   const workerId = defaultWorkerId();
   return withRuntime(options, async (runtime) => {
+    const events = new WorkerEvents(runtime.logger, runtime.policy, workerId);
     const stores = new Map<string, Promise<RunStore>>();
     // One API budget for all workers: every token's remaining/reset and holds are kept in Redis.
     const budgetRedis = redisConnection(settings.url);
@@ -40,7 +42,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
       resetMarginMs: api.reset_margin_ms,
       clock,
       onWait,
-      onError: (error) => runtime.logger.warn({ message: 'sync.worker.budget_unavailable', event: 'sync.worker.budget_unavailable', worker_id: workerId, error_message: error instanceof Error ? error.message : String(error) }),
+      onError: (error) => events.budgetUnavailable({ error_message: error instanceof Error ? error.message : String(error) }),
     }));
     const ctx: WorkerContext = {
       runtime,
@@ -53,25 +55,23 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
         return store;
       },
     };
-    const log = (message: string, fields: Record<string, unknown> = {}) => runtime.logger.info({ message, event: message, worker_id: workerId, ...fields });
     const workers = new BullmqWorkers(
       { ...settings, concurrency, workerId },
       {
         partition: (job, signal) => processPartitionJob(ctx, job, signal),
         finalise: (job, children, failed) => processRunJob(ctx, job, children, failed),
-        onFailed: (job, error, willRetry) =>
-          runtime.logger.log({
-            level: willRetry ? 'warn' : 'error',
-            message: willRetry ? 'sync.job.retrying' : 'sync.job.failed',
-            event: willRetry ? 'sync.job.retrying' : 'sync.job.failed',
-            worker_id: workerId,
-            sync_id: job?.data.syncId ?? '',
-            job_id: job?.id ?? '',
-            partition: job?.data.partition.key ?? '',
+        onFailed: (job, error, willRetry) => {
+          const fields = {
+            sync_id: job?.data.syncId ?? null,
+            job_id: job?.id ?? null,
+            partition: job?.data.partition.key ?? null,
             attempt: job?.attemptsMade ?? 0,
             error_message: error.message,
-          }),
-        onStalled: (jobId) => runtime.logger.warn({ message: 'sync.job.stalled', event: 'sync.job.stalled', worker_id: workerId, job_id: jobId }),
+          };
+          if (willRetry) events.jobRetrying(fields);
+          else events.jobFailed(fields);
+        },
+        onStalled: (jobId) => events.jobStalled({ job_id: jobId }),
       },
     );
     await workers.waitUntilReady();
@@ -80,17 +80,17 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
       if (path === '/metrics') return { status: 200, type: 'text/plain; version=0.0.4', body: await renderPrometheusText(runtime.metrics) };
       return { status: 404, type: 'text/plain', body: 'not found' };
     });
-    log('sync.worker.started', { concurrency, port: (server.address() as { port: number }).port });
+    events.started({ concurrency, port: (server.address() as { port: number }).port });
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', () => resolve());
       process.once('SIGINT', () => resolve());
     });
-    log('sync.worker.stopping');
+    events.stopping();
     await workers.close();
     await new Promise((resolve) => server.close(resolve));
     for (const store of stores.values()) await (await store).close();
     await budgetRedis.quit().catch(() => undefined);
-    log('sync.worker.stopped');
+    events.stopped();
     return 0;
   }, { progressBar: false });
 }
