@@ -183,6 +183,11 @@ export class BullmqWorkers {
     this.runs.on('error', () => undefined);
   }
 
+  /** Partition jobs by BullMQ state, for `sync_queue_jobs{state}` (read at each /metrics scrape). */
+  async counts(): Promise<Record<string, number>> {
+    return this.lookup.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized');
+  }
+
   async waitUntilReady(): Promise<void> {
     await Promise.all([this.partitions.waitUntilReady(), this.runs.waitUntilReady()]);
   }

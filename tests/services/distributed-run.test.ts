@@ -162,8 +162,9 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
     expect(new Set(jobs.map((j) => attr(j, 'sync.worker.id'))).size).toBeGreaterThanOrEqual(2);
     const jobIds = new Set(jobs.map((j) => j.spanId));
     const repos = trace.filter((s) => s.name === 'sync.repo');
-    // The killed worker's spans died with it (not yet exported); every exported one nests under its job.
-    expect(repos.length).toBeGreaterThanOrEqual(jobs.length);
-    expect(repos.filter((r) => jobIds.has(r.parentSpanId ?? '')).length).toBeGreaterThanOrEqual(jobs.length);
+    // The killed worker's spans died with it (not yet exported), and a job redelivered for a partition
+    // it had already committed has no partition span; every exported partition span nests under its job.
+    expect(repos.length).toBeGreaterThanOrEqual(20);
+    for (const repo of repos) expect(jobIds.has(repo.parentSpanId ?? '')).toBe(true);
   });
 });

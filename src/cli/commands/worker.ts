@@ -77,7 +77,12 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
     await workers.waitUntilReady();
     const server = await listen(port, options.host ?? '127.0.0.1', async (path) => {
       if (path === '/healthz') return { status: 200, type: 'application/json', body: JSON.stringify({ status: 'ok', worker_id: workerId }) };
-      if (path === '/metrics') return { status: 200, type: 'text/plain; version=0.0.4', body: await renderPrometheusText(runtime.metrics) };
+      if (path === '/metrics') {
+        // The queue's own numbers (shared by every worker), so the dashboard's queue panels fill.
+        const counts = await workers.counts().catch(() => ({}));
+        for (const [state, n] of Object.entries(counts)) runtime.metrics.queueJobs.set({ state }, n);
+        return { status: 200, type: 'text/plain; version=0.0.4', body: await renderPrometheusText(runtime.metrics) };
+      }
       return { status: 404, type: 'text/plain', body: 'not found' };
     });
     events.started({ concurrency, port: (server.address() as { port: number }).port });
