@@ -65,8 +65,8 @@ export class GithubGraphqlSource implements Source {
 
   async *readPartition(partition: Partition, cursor: string | undefined): AsyncIterable<SourcePage> {
     const [owner, name] = splitFullName(partition.key);
-    if (cursor !== undefined && /^\d+$/.test(cursor)) {
-      throw new SyncError('VALIDATION_ERROR', `the checkpoint of ${partition.key} ("${cursor}") is a REST page number: resume this sync with source.mode = "rest"`);
+    if (cursor !== undefined && /^(?:offset:|page:)?\d+$/.test(cursor)) {
+      throw new SyncError('VALIDATION_ERROR', `the checkpoint of ${partition.key} ("${cursor}") is a REST position: resume this sync with source.mode = "rest"`);
     }
     const withReviews = this.options.includeReviews;
     let after = cursor ?? null;

@@ -4,6 +4,7 @@ import { InterruptedError, SyncError, toSyncError } from '../../errors/sync-erro
 import type { Partition, RecordFailure, SourceRecord } from '../../ports/records.js';
 import type { Source, SourcePage } from '../../ports/source.js';
 import { jsonOfBody } from '../http/parsed-body.js';
+import { offsetCursor, restStart } from './rest-position.js';
 import { parsePullRequests, parseRepositories, parseReviews, type GithubPullRequest } from './github-schemas.js';
 
 const GithubClient = Octokit.plugin(paginateRest);
@@ -30,7 +31,8 @@ export interface GithubSourceOptions {
 
 /**
  * Reads repositories and their pull requests (and optionally reviews) from GitHub's REST API with
- * octokit. The cursor of a partition is the next page number of its pull request list.
+ * octokit. The cursor of a partition is the offset of its pull request list consumed so far
+ * (`rest-position.ts`), so a resume with another page size continues at the same record.
  */
 export class GithubSource implements Source {
   readonly connector = 'github';
@@ -65,28 +67,36 @@ export class GithubSource implements Source {
 
   async *readPartition(partition: Partition, cursor: string | undefined): AsyncIterable<SourcePage> {
     const [owner, repo] = splitFullName(partition.key);
+    const { perPage } = this.options;
+    const start = restStart(cursor, perPage);
     const iterator = this.client.paginate.iterator('GET /repos/{owner}/{repo}/pulls', {
       owner,
       repo,
       state: 'all',
       sort: 'created',
       direction: 'asc',
-      per_page: this.options.perPage,
-      page: cursor === undefined ? 1 : Number(cursor),
+      per_page: perPage,
+      page: start.page,
     });
-    let page = cursor === undefined ? 1 : Number(cursor);
+    let page = start.page;
+    // Records of the first page consumed before the checkpoint (it was written with another page size).
+    let skip = start.skip;
     try {
       for await (const response of iterator) {
-        const pulls = parsePullRequests(response.data, partition.key);
-        const expectedRecords = expectedPulls(response.headers.link, page, this.options.perPage, pulls.length);
+        const all = parsePullRequests(response.data, partition.key);
+        const expectedRecords = expectedPulls(response.headers.link, page, perPage, all.length);
+        const consumed = (page - 1) * perPage + all.length;
+        const pulls = all.slice(skip);
+        skip = 0;
         page += 1;
+        const nextCursor = nextPage(response.headers.link) === undefined ? undefined : offsetCursor(consumed);
         const records: SourceRecord[] = pulls.map((pr) => ({
           key: `${partition.key}#${pr.number}`,
           entity: 'pull_request',
           data: { ...pr, repo_full_name: partition.key },
         }));
         if (!this.options.includeReviews) {
-          yield { records, nextCursor: nextPage(response.headers.link), expectedRecords };
+          yield { records, nextCursor, expectedRecords };
           continue;
         }
         const reviews = await this.reviewsOf(partition.key, pulls);
@@ -94,7 +104,7 @@ export class GithubSource implements Source {
         yield {
           records: [...records.filter((r) => !incomplete.has(r.key)), ...reviews.records],
           failures: reviews.failures,
-          nextCursor: nextPage(response.headers.link),
+          nextCursor,
           // Reviews are only known once read: the estimate counts pull requests alone.
           expectedRecords,
         };

@@ -12,7 +12,7 @@ export interface Query {
 }
 
 /** Tables holding a run's rows, children first so they are deleted before `runs`. */
-const RUN_CHILD_TABLES = ['destination_changes', 'run_rate_limits', 'checkpoints', 'api_calls', 'record_states', 'batches', 'partitions', 'run_attempts'] as const;
+const RUN_CHILD_TABLES = ['run_leases', 'destination_changes', 'run_rate_limits', 'checkpoints', 'api_calls', 'record_states', 'batches', 'partitions', 'run_attempts'] as const;
 
 /**
  * Every statement of the run store, written once for both SQL adapters. `table` qualifies a table
