@@ -80,7 +80,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--customer <name>', 'orders: only this customer (repeatable; case-insensitive)', collect)
       .option('--limit <n>', 'orders: at most this many pending rows, by customer then key', positive('--limit'))
       .option('--skip-subitems', 'orders: create items without their subitems')
-      .option('--generate-report', 'accepted for the order-sync CLI: reports are always written, even when the sync fails'),
+      .option('--generate-report', 'accepted for the order-sync CLI: reports are always written, even when the sync fails')
+      .option('--distributed', 'enqueue the partitions for `syncscope worker` processes (BullMQ on SYNCSCOPE_REDIS_URL); waits for the run unless --detach')
+      .option('--detach', 'with --distributed: print the sync ID and return once enqueued'),
   ).action(async (options) => setExitCode(await (await import('./commands/run.js')).runCommand(options)));
 
   program
@@ -120,6 +122,15 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--reports-dir <dir>', 'root of the report folders', './reports')
     .option('--json', 'print JSON')
     .action(async (options) => setExitCode(await (await import('./commands/prune.js')).pruneCommand(options)));
+
+  withOutputOptions(
+    program
+      .command('worker')
+      .description('process distributed runs\' partition jobs from Redis (SYNCSCOPE_REDIS_URL); /metrics and /healthz on --port')
+      .option('--concurrency <n>', 'partition jobs at once', int('--concurrency'))
+      .option('--port <port>', 'port of /metrics and /healthz (0 = any; default SYNCSCOPE_WORKER_PORT or 9465)')
+      .option('--host <host>', 'address to bind', '127.0.0.1'),
+  ).action(async (options) => setExitCode(await (await import('./commands/worker.js')).workerCommand(options)));
 
   withOutputOptions(
     program

@@ -36,9 +36,10 @@ export function optionsSection(defaults: { batch_size: number; partition_concurr
     .object({
       batch_size: z.number().int().min(1).max(10_000).default(defaults.batch_size).describe('Records per destination write.'),
       partition_concurrency: z.number().int().min(1).max(64).default(defaults.partition_concurrency).describe('Partitions synced at once.'),
+      distributed: z.boolean().default(false).describe('Enqueue the partitions for `syncscope worker` processes (BullMQ on SYNCSCOPE_REDIS_URL) instead of syncing them in this process.'),
     })
     .strict()
-    .default(defaults);
+    .default({ ...defaults, distributed: false });
 }
 
 export const apiSection = z

@@ -15,6 +15,8 @@ export interface RunEventContext {
   traceId?: string;
   /** The run's root span, the parent such events are attributed to. */
   rootSpanId?: string;
+  /** The `syncscope worker` process that emits the events of a distributed run. */
+  workerId?: string;
 }
 
 /**
@@ -33,6 +35,11 @@ export class RunEvents {
   /** Events emitted outside any span carry this trace ID (e.g. `syncscope report` rebuilding a run's reports). */
   withTraceId(traceId: string): RunEvents {
     return new RunEvents(this.logger, this.policy, { ...this.context, traceId }, this.redactor);
+  }
+
+  /** Events of a distributed run carry the worker process that emitted them (`worker_id`). */
+  withWorker(workerId: string): RunEvents {
+    return new RunEvents(this.logger, this.policy, { ...this.context, workerId }, this.redactor);
   }
 
   /** Events emitted outside any span (e.g. while reports are written) belong to this trace and root span. */
@@ -92,6 +99,7 @@ export class RunEvents {
         [EVENT_NAME_KEY]: entry.name,
         sync_id: this.context.syncId,
         pipeline: this.context.pipeline,
+        ...(this.context.workerId ? { worker_id: this.context.workerId } : {}),
         trace_id: active?.traceId ?? traceId ?? '',
         span_id: active?.spanId ?? rootSpanId ?? '',
       });

@@ -19,9 +19,17 @@ export interface RunSchedulerHooks {
  * AsyncLocalStorage scope around `acquire`, and the shared scheduler's single `onWait` callback
  * reads the scope, so a wait is counted by the run whose request waited, and no other.
  */
+/**
+ * Wraps a token's process scheduler, e.g. in a `RedisRequestScheduler` so that every worker shares
+ * the token's budget; `onWait` reports to the run whose request waits.
+ */
+export type SharedSchedulerFactory = (local: RequestScheduler, tokenId: string, api: PipelineConfig['api'], clock: Clock, onWait: (notice: WaitNotice) => void) => RequestScheduler;
+
 export class SchedulerPool {
-  private readonly schedulers = new Map<string, BudgetScheduler>();
+  private readonly schedulers = new Map<string, RequestScheduler>();
   private readonly waiting = new AsyncLocalStorage<RunSchedulerHooks>();
+
+  constructor(private readonly share?: SharedSchedulerFactory) {}
 
   /** The process-wide scheduler of `tokenId`, seen through one run's hooks. */
   forRun(tokenId: string, api: PipelineConfig['api'], clock: Clock, hooks: RunSchedulerHooks): RequestScheduler {
@@ -43,17 +51,19 @@ export class SchedulerPool {
     return [...this.schedulers.keys()];
   }
 
-  private schedulerFor(tokenId: string, api: PipelineConfig['api'], clock: Clock): BudgetScheduler {
+  private schedulerFor(tokenId: string, api: PipelineConfig['api'], clock: Clock): RequestScheduler {
     let scheduler = this.schedulers.get(tokenId);
     if (!scheduler) {
-      scheduler = new BudgetScheduler({
+      const onWait = (notice: WaitNotice) => this.waiting.getStore()?.onWait(notice);
+      const local = new BudgetScheduler({
         maxConcurrentPerToken: api.max_concurrent_per_token,
         resetMarginMs: api.reset_margin_ms,
         paceBelowShare: api.pace_below_share,
         maxPerEndpointPerMinute: api.max_requests_per_minute_per_endpoint,
         clock,
-        onWait: (notice) => this.waiting.getStore()?.onWait(notice),
+        onWait,
       });
+      scheduler = this.share ? this.share(local, tokenId, api, clock, onWait) : local;
       this.schedulers.set(tokenId, scheduler);
     }
     return scheduler;

@@ -19,7 +19,7 @@ describe('pipeline config', () => {
     expect(yaml.pipeline.kind).toBe('github');
     expect(yaml.source.repos).toEqual(['octo/api', 'octo/web']);
     expect(yaml.store).toEqual({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', schema: 'syncscope' });
-    expect(yaml.options).toEqual({ batch_size: 100, partition_concurrency: 4 });
+    expect(yaml.options).toEqual({ batch_size: 100, partition_concurrency: 4, distributed: false });
     expect(yaml.audit.bodies).toBe('all');
   });
 

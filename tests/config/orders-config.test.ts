@@ -40,7 +40,7 @@ describe('orders pipeline config', () => {
     expect(base.source).toMatchObject({ type: 'sqlite', table: 'FACT_ORDER_LIST', columns: { key: 'ORDER_ID', customer: 'CUSTOMER', season: 'SEASON' }, pending_states: ['PENDING', 'FAILED'] });
     expect(base.destination.columns.status).toEqual({ source: 'ORDER_STATUS', type: 'status', create_labels_if_missing: false, match_labels: 'case_insensitive', value_map: { CONFIRMED: 'OPEN' } });
     expect(base.destination.subitems?.columns).toEqual({ numbers_qty: { field: 'qty', type: 'numbers' } });
-    expect(base.options).toEqual({ batch_size: 50, partition_concurrency: 4 });
+    expect(base.options).toEqual({ batch_size: 50, partition_concurrency: 4, distributed: false });
     const development = orders(await loadPipelineConfig(EXAMPLE, { environment: 'development' }));
     expect(development.destination.api_url).toBe('http://127.0.0.1:4010/v2');
     expect(development.destination.board_id).toBe(base.destination.board_id);

@@ -23,6 +23,10 @@ export interface RunOptions extends OutputOptions {
   skipSubitems?: boolean;
   /** Accepted for the order-sync CLI's users: reports are always written. */
   generateReport?: boolean;
+  /** Enqueue the partitions for `syncscope worker` processes (also `distributed = true` in the pipeline). */
+  distributed?: boolean;
+  /** With --distributed: print the sync ID and job ID and return without waiting. */
+  detach?: boolean;
 }
 
 /** `syncscope run --config FILE`: runs a configured pipeline (dry unless --execute). */
@@ -31,6 +35,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const loaded = await loadPipelineConfig(options.config, { environment: options.environment });
   const config = withSelection(loaded, { customers: options.customer, limit: options.limit, skipSubitems: options.skipSubitems });
   const credentials = requiredCredentialsOf(config);
+  if (options.distributed || config.options.distributed) {
+    if (options.resume || options.retryFailed) throw new UsageError('--resume and --retry-failed do not run distributed yet');
+    return (await import('./run-distributed.js')).runDistributed(options, config);
+  }
   const store = await openStoreFor(config.store);
   const signals = abortOnSignals();
   try {

@@ -1,0 +1,48 @@
+import type { PipelineConfig } from '../../config/pipeline-schema.js';
+import { BullmqRunQueue } from '../../queue/bullmq-partition-queue.js';
+import { enqueueDistributedSync } from '../../wiring/distributed-sync.js';
+import { exitCodeOf } from '../exit-codes.js';
+import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
+import { withRuntime } from '../runtime-scope.js';
+import { openStoreFor } from '../store-access.js';
+import { queueSettingsFromEnv } from './distributed-settings.js';
+import type { RunOptions } from './run.js';
+
+/**
+ * `run --distributed`: records the run and enqueues its partitions as one BullMQ flow. With
+ * `--detach` it prints the sync and job IDs and returns; otherwise it waits for the flow's parent
+ * (the run finalised by a worker) and prints the same summary as a local run.
+ */
+export async function runDistributed(options: RunOptions, config: PipelineConfig): Promise<number> {
+  const settings = queueSettingsFromEnv(process.env);
+  const store = await openStoreFor(config.store);
+  const queue = new BullmqRunQueue(settings);
+  try {
+    return await withRuntime(options, async (runtime) => {
+      const enqueued = await enqueueDistributedSync(runtime, {
+        config,
+        store,
+        queue,
+        execute: options.execute === true,
+        extraOptions: { config_file: options.config, ...(options.environment ? { environment: options.environment } : {}) },
+      });
+      runtime.lastRun = { syncId: enqueued.run.syncId, pipeline: enqueued.run.pipeline, traceId: enqueued.run.traceId };
+      if (enqueued.jobId === null || options.detach) {
+        enqueued.endRootSpan();
+        const done = enqueued.jobId === null ? await store.getRun(enqueued.run.syncId) : undefined;
+        const line = { sync_id: enqueued.run.syncId, job_id: enqueued.jobId, partitions: enqueued.partitions, trace_id: enqueued.run.traceId, status: done?.status ?? 'queued' };
+        process.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `Enqueued ${line.partitions} partitions of ${line.sync_id} (job ${line.job_id}); follow it with: syncscope status ${line.sync_id}\n`);
+        return done ? exitCodeOf(done.status) : 0;
+      }
+      await queue.waitForRun(enqueued.jobId);
+      const run = (await store.getRun(enqueued.run.syncId))!;
+      enqueued.endRootSpan(run);
+      const summary = toJsonSummary(run, {});
+      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary));
+      return exitCodeOf(run.status);
+    }, { pipeline: config.pipeline.name });
+  } finally {
+    await queue.close();
+    await store.close();
+  }
+}
