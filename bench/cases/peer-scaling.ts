@@ -14,7 +14,7 @@ const SIZES: { label: string; repos: number; prsPerRepo: number }[] = [
 /**
  * How both sides scale with the sync's size, 10k → 100k (→ 1M with --1m) pull requests on a
  * zero-latency simulator without limits, no reviews: wall time, peak RSS and bytes on disk per
- * record (Syncscope: run store + destination, at the default audit of every call's bodies; the
+ * record (Syncscope: run store + destination, at the default audit bodies "errors+sample"; the
  * peer: its database), one run of each per size.
  */
 export async function peerScaling(): Promise<BenchFigure[]> {
