@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { decodedRows } from '../helpers/store-rows.js';
 
 const TOKEN = 'ghp_auditTrailTestToken00000000000000000';
 
@@ -36,7 +37,7 @@ describe('payload audit trail', () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     const summary = JSON.parse(result.stdout) as { sync_id: string; trace_id: string; api: { requests: number } };
     const db = new Database(storePath, { readonly: true });
-    const rows = db.prepare('SELECT * FROM api_calls WHERE sync_id = ? ORDER BY id').all(summary.sync_id) as AuditRow[];
+    const rows = decodedRows(db, 'SELECT * FROM api_calls WHERE sync_id = ? ORDER BY id', summary.sync_id) as unknown as AuditRow[];
     db.close();
     return { summary, rows };
   };
