@@ -64,10 +64,17 @@ describe('payload audit trail', () => {
       expect(clientSpans.has(row.span_id), `span ${row.span_id} exported`).toBe(true);
       expect(JSON.parse(row.request_headers).authorization).toBe('[REDACTED]');
       expect(row.url).not.toContain(TOKEN);
-      // Under the 64 KiB default cap, bodies are whole.
+      // Under the 64 KiB default cap, the bodies kept are whole.
       expect(row.truncated).toBe(0);
-      expect(() => JSON.parse(row.response_body ?? '')).not.toThrow();
+      if (row.response_body !== null) expect(() => JSON.parse(row.response_body!)).not.toThrow();
     }
+    // Default "errors+sample": the first 3 successful calls of each operation keep bodies, the rest not.
+    const byOperation = new Map<string, AuditRow[]>();
+    for (const row of rows) byOperation.set(row.operation, [...(byOperation.get(row.operation) ?? []), row]);
+    for (const [operation, calls] of byOperation) {
+      expect(calls.map((c) => c.response_body !== null), operation).toEqual(calls.map((_, i) => i < 3));
+    }
+    expect(rows.filter((r) => r.response_body === null).length).toBeGreaterThan(0);
   });
 
   it('cuts bodies at audit.max_body_bytes and marks them truncated; audit.secret_keys redacts the fields named', async () => {
