@@ -60,14 +60,14 @@ function timeBreakdown(d: RunDigest): string {
     ['Wall time', formatMs(t.wall_ms), '100%'],
     [`API calls (${t.api_calls}, cumulative)`, formatMs(t.api_ms), share(t.api_ms)],
     ['Rate-limit waiting', formatMs(t.rate_limit_wait_ms), share(t.rate_limit_wait_ms)],
-    ['Destination writes', formatMs(t.destination_ms), share(t.destination_ms)],
+    ['Destination writes (cumulative)', formatMs(t.destination_ms), share(t.destination_ms)],
     ['Other (listing, bookkeeping, idle)', formatMs(t.other_ms), share(t.other_ms)],
   ];
   return [
     '## Where the time went',
     `**${t.explanation}**`,
     mdTable(['Part', 'Time', 'Share of wall time'], rows, ['left', 'right', 'right']),
-    '_API time adds up calls that ran at the same time, so the parts can exceed the wall time; "other" is what the rest leaves of it._',
+    '_API and write times add up calls and writes that ran at the same time (partitions run concurrently), so the parts can exceed the wall time; "other" is what the rest leaves of it._',
   ].join('\n\n');
 }
 

@@ -32,6 +32,22 @@ describe('syncscope demo orders', () => {
     }
   });
 
+  it('prints the summary and a table of its customers, as `npm run demo` shows them', async () => {
+    const tmp = tempDir();
+    try {
+      const result = await runCli(['demo', 'orders', '--limit', '30', '--data-dir', join(tmp.dir, 'data'), '--reports-dir', join(tmp.dir, 'reports')]);
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(result.stdout).toMatch(/Status\s+✅ succeeded/);
+      expect(result.stdout).toMatch(/Records\s+30 synced · 0 failed · 0 skipped · 0 pending/);
+      expect(result.stdout).toMatch(/Customer\s+Status\s+Synced\s+Failed\s+Skipped\s+Pending\s+Duration\s+Error/);
+      // By customer then key, --limit 30 takes CONTOSO's 24 orders and FABRIKAM's first 6.
+      expect(result.stdout).toMatch(/CONTOSO\s+✅ succeeded\s+24\s+0\s+0\s+0/);
+      expect(result.stdout).toMatch(/FABRIKAM\s+✅ succeeded\s+6\s+0\s+0\s+0/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('takes exactly the rows --customer and --limit select, the first by key', async () => {
     const tmp = tempDir();
     try {

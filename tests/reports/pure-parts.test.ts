@@ -37,6 +37,11 @@ describe('time breakdown', () => {
   it('handles destination-bound and empty runs', () => {
     expect(computeTimeBreakdown({ wallMs: 5000, apiMs: 500, apiCalls: 5, rateLimitWaitMs: 0, destinationMs: 4000 }).dominant).toBe('destination');
     expect(computeTimeBreakdown({ wallMs: 0, apiMs: 0, apiCalls: 0, rateLimitWaitMs: 0, destinationMs: 0 })).toMatchObject({ dominant: null, explanation: 'No time was recorded.' });
+    // Concurrent partitions' writes add up past the wall time: no "302% of wall time".
+    const overlapped = computeTimeBreakdown({ wallMs: 4900, apiMs: 6800, apiCalls: 46, rateLimitWaitMs: 0, destinationMs: 14_900 });
+    expect(overlapped.dominant).toBe('destination');
+    expect(overlapped.explanation).toBe('Most time went to destination writes: 14.9 s in total, 3.0× the 4.9 s wall time, because partitions wrote at the same time; the run was bound by the destination.');
+    expect(overlapped.explanation).not.toMatch(/\d{3}%/);
   });
 });
 

@@ -44,7 +44,7 @@ describe('the executive summary (markdown)', () => {
     expect(md).toContain('**Most time went to API calls: 6 calls took 6.0 s in total (avg 1000 ms per call), of 12.0 s wall time.**');
     expect(row(md, 'API calls (6, cumulative)')).toEqual(['API calls (6, cumulative)', '6.0 s', '50%']);
     expect(row(md, 'Rate-limit waiting')).toEqual(['Rate-limit waiting', '2.0 s', '17%']);
-    expect(row(md, 'Destination writes')).toEqual(['Destination writes', '350 ms', '3%']);
+    expect(row(md, 'Destination writes (cumulative)')).toEqual(['Destination writes (cumulative)', '350 ms', '3%']);
     expect(row(md, 'Other (listing, bookkeeping, idle)')).toEqual(['Other (listing, bookkeeping, idle)', '3.6 s', '30%']);
   });
 

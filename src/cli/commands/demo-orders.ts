@@ -10,6 +10,7 @@ import { runSync } from '../../wiring/run-sync.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { renderPlannedWork } from '../output/planned-work.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
+import { renderPartitionTable } from '../output/partition-table.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
 import { abortOnSignals } from '../shutdown-signal.js';
 
@@ -101,7 +102,7 @@ export async function demoOrdersCommand(options: OrdersDemoOptions): Promise<num
       });
       const note = timeScale === 1 ? '' : `  (Monday simulator clock ×${timeScale}: its 60 s complexity window lasts ${(60 / timeScale).toFixed(1)} s)\n`;
       const planned = options.dryRun && run.plan ? renderPlannedWork(run.plan, `the simulated board ${DEMO_BOARD_ID}`) : '';
-      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : planned + renderHumanSummary(summary) + note);
+      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : planned + renderHumanSummary(summary) + note + renderPartitionTable(await store.listPartitions(run.syncId)));
       return exitCodeOf(run.status);
     });
   } finally {

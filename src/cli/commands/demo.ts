@@ -7,6 +7,7 @@ import { openRunStore } from '../../store/open-run-store.js';
 import { runSync } from '../../wiring/run-sync.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
+import { renderPartitionTable } from '../output/partition-table.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
 import { abortOnSignals } from '../shutdown-signal.js';
 
@@ -82,7 +83,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
         reportPath: run.reportPath ?? undefined,
         simulator: { requests: stats.requests, rate_limit_rejections: stats.rateLimitRejections, faults_injected: stats.faultsInjected },
       });
-      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary));
+      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary) + renderPartitionTable(await store.listPartitions(run.syncId)));
       return exitCodeOf(run.status);
     }, { pipeline: config.pipeline.name });
   } finally {

@@ -8,6 +8,7 @@ import { runSync } from '../../wiring/run-sync.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { renderPlannedWork } from '../output/planned-work.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
+import { renderPartitionTable } from '../output/partition-table.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
 import { abortOnSignals } from '../shutdown-signal.js';
 
@@ -45,7 +46,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       });
       const summary = toJsonSummary(run, { reportPath: run.reportPath ?? undefined, plan: run.plan });
       const planned = !options.execute && run.plan && !options.json ? renderPlannedWork(run.plan, targetOf(config)) : '';
-      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : planned + renderHumanSummary(summary));
+      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : planned + renderHumanSummary(summary) + renderPartitionTable(await store.listPartitions(run.syncId)));
       return exitCodeOf(run.status);
     }, { pipeline: config.pipeline.name });
   } finally {
