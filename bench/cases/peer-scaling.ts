@@ -47,6 +47,10 @@ export async function peerScaling(): Promise<BenchFigure[]> {
         note: `Syncscope ${Math.round(syncscope.maxRssMb)} MB, peer ${Math.round(peer.maxRssMb)} MB`,
       },
       {
+        case: 'peer', metric: `${size.label} records: run store bytes per record (audit bodies "errors+sample")`, value: Math.round(syncscope.storeBytes / records), unit: 'B',
+        target: '≤ 250', pass: syncscope.storeBytes / records <= 250,
+      },
+      {
         case: 'peer', metric: `${size.label} records: bytes on disk per record, Syncscope`, value: Math.round(bytes(syncscope)), unit: 'B',
         note: `run store ${Math.round(syncscope.storeBytes / records)} B + destination ${Math.round(syncscope.destinationBytes / records)} B per record; the peer's database ${Math.round(bytes(peer))} B`,
       },
