@@ -56,6 +56,7 @@ describe('PostgresRunStore in its schema', () => {
         { version: 1, name: 'initial schema' },
         { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states' },
         { version: 4, name: 'destination changes' },
+        { version: 8, name: 'compressed audit bodies, partial record-status index' },
       ]);
       expect(versions.rows).toEqual(postgresMigrations('"s"').map((m) => ({ version: m.version, name: m.name })));
     } finally {
