@@ -15,9 +15,9 @@ export function openStoreFor(store: PipelineConfig['store']): Promise<RunStore> 
  * For read-only commands (`runs`, `show`, ...): `--store` is a SQLite path or a postgres:// URL,
  * whose `?schema=` (default `syncscope`, as in pipeline configs) names the run store's schema.
  */
-export function openStoreAt(location: string | undefined): Promise<RunStore> {
+export function openStoreAt(location: string | undefined, access: { readonly?: boolean } = {}): Promise<RunStore> {
   const target = location ?? DEFAULT_STORE_PATH;
-  if (!/^postgres(ql)?:\/\//.test(target)) return openRunStore({ kind: 'sqlite', path: target });
+  if (!/^postgres(ql)?:\/\//.test(target)) return openRunStore({ kind: 'sqlite', path: target, readonly: access.readonly });
   const url = new URL(target);
   const schema = url.searchParams.get('schema') ?? 'syncscope';
   url.searchParams.delete('schema');

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors/sync-error.js';
 import { readToken } from './environment.js';
 import { isOrdersPipeline, type PipelineConfig } from './pipeline-schema.js';
 
@@ -14,4 +15,19 @@ export function credentialsOf(config: PipelineConfig, env: Env = process.env): {
     token: readToken(config.destination.token_env, env),
     ...(config.source.type === 'postgres' ? { sourceUrl: readToken(config.source.url_env, env) } : {}),
   };
+}
+
+/**
+ * `credentialsOf`, refusing a GitHub pipeline whose `token_env` names an unset variable: running
+ * anonymously by accident hits a 60-requests-an-hour budget and 404s on private repositories,
+ * far from the cause. `source.anonymous = true` says it is meant.
+ */
+export function requiredCredentialsOf(config: PipelineConfig, env: Env = process.env): { token?: string; sourceUrl?: string } {
+  const credentials = credentialsOf(config, env);
+  if (!isOrdersPipeline(config) && credentials.token === undefined && !config.source.anonymous) {
+    throw new ConfigError(
+      `source.token_env: environment variable ${config.source.token_env} is not set (set it, or set source.anonymous = true to call the API without a token)`,
+    );
+  }
+  return credentials;
 }

@@ -1,3 +1,4 @@
+import { URL_CREDENTIALS_MESSAGE, urlCarriesCredentials } from './url-credentials.js';
 import { z } from 'zod';
 import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, pipelineOrganization, reportsSection, storeSection } from './sections.js';
 
@@ -76,7 +77,11 @@ const subitems = z
 const mondayDestination = z
   .object({
     type: z.literal('monday'),
-    api_url: z.url().default('https://api.monday.com/v2').describe('Monday.com GraphQL endpoint; the simulator\'s URL in development.'),
+    api_url: z
+      .url()
+      .refine((url) => !urlCarriesCredentials(url), URL_CREDENTIALS_MESSAGE)
+      .default('https://api.monday.com/v2')
+      .describe('Monday.com GraphQL endpoint; the simulator\'s URL in development. No credentials in it (exit 2).'),
     api_version: z.string().regex(/^(\d{4}-\d{2}|current|stable)$/).default('2026-10').describe('Sent as the API-Version header (Monday makes it mandatory).'),
     token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').default('MONDAY_API_TOKEN').describe('Environment variable holding the API token. Tokens never go in config files.'),
     board_id: z.string().regex(/^\d+$/, 'a numeric board ID').describe('The board the groups and items go to.'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ordersPipelineSchema, type OrdersPipelineConfig } from './orders-pipeline-schema.js';
+import { URL_CREDENTIALS_MESSAGE, urlCarriesCredentials } from './url-credentials.js';
 import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, pipelineOrganization, reportsSection, storeSection } from './sections.js';
 
 export { postgresStore, sqliteStore } from './sections.js';
@@ -7,11 +8,19 @@ export { postgresStore, sqliteStore } from './sections.js';
 const githubSource = z
   .object({
     type: z.literal('github'),
-    base_url: z.url().default('https://api.github.com').describe('GitHub API root; a GitHub Enterprise or simulator URL.'),
+    base_url: z
+      .url()
+      .refine((url) => !urlCarriesCredentials(url), URL_CREDENTIALS_MESSAGE)
+      .default('https://api.github.com')
+      .describe('GitHub API root; a GitHub Enterprise or simulator URL. No credentials in it (exit 2).'),
     token_env: z
       .string()
       .default('GITHUB_TOKEN')
-      .describe('Name of the environment variable holding the token. Tokens never go in config files.'),
+      .describe('Name of the environment variable holding the token. Tokens never go in config files. Unset → exit 2, unless `anonymous = true`.'),
+    anonymous: z
+      .boolean()
+      .default(false)
+      .describe('Call the API without a token (public repositories, 60 requests/h on github.com) when `token_env` is unset.'),
     org: z.string().min(1).optional().describe('Sync every repository of this organisation.'),
     repos: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')).default([]).describe('Or only these owner/name repositories.'),
     include_reviews: z.boolean().default(false).describe('Also read the reviews of every pull request (one call each).'),

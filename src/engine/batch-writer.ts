@@ -102,6 +102,43 @@ export class BatchWriter {
     });
   }
 
+  /**
+   * Commits records that were read but never written because the partition failed around them
+   * (a later batch's write threw, the next page could not be read): each ends `failed` with the
+   * partition's error, in a failed batch row, without moving the checkpoint, so a resume or
+   * `--retry-failed` reads them again.
+   */
+  async commitFailed(partition: Partition, sequence: number, records: SourceRecord[], error: SyncError): Promise<BatchOutcome> {
+    const t = this.telemetry;
+    const batchId = `${partition.key}#${sequence}`;
+    const now = new Date(this.clock.now()).toISOString();
+    const message = t.redactor.text(`not written: ${error.message}`);
+    const failure = (key: string): RecordFailure => ({ key, category: error.category, message, ...(error.requestId ? { requestId: error.requestId } : {}) });
+    const states = records.map((r) => stateOf(t.syncId, partition.key, r.key, r.entity, failure(r.key), 'synced', undefined, now));
+    const outcome = countStates(states);
+    await this.store.commitBatch({
+      batch: {
+        syncId: t.syncId,
+        partitionKey: partition.key,
+        batchId,
+        sequence,
+        status: 'failure',
+        records: states.length,
+        synced: 0,
+        failed: outcome.failed,
+        attempt: 1,
+        startedAt: now,
+        durationMs: 0,
+        errorCategory: error.category,
+        errorMessage: message,
+      },
+      records: states,
+      changes: [],
+    });
+    this.report(batchId, partition, states, outcome, 1, 0, error);
+    return outcome;
+  }
+
   private async writeWithRetry(partition: Partition, records: SourceRecord[]): Promise<WriteAttempts> {
     if (this.options.dryRun || records.length === 0) {
       return { failures: [], externalIds: {}, containerIds: {}, changes: [], attempt: 1, batchError: undefined };

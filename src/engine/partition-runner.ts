@@ -1,4 +1,4 @@
-import { CancelledError, InterruptedError, toSyncError, type SyncError } from '../errors/sync-error.js';
+import { CancelledError, InterruptedError, SyncError, toSyncError } from '../errors/sync-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { Partition, RecordFailure, SourceRecord } from '../ports/records.js';
@@ -8,6 +8,7 @@ import { ATTR, SPAN } from '../telemetry/names.js';
 import { withPartition } from '../telemetry/partition-scope.js';
 import type { RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { BatchWriter } from './batch-writer.js';
+import { RecordLedger } from './record-ledger.js';
 import type { EngineOptions } from './engine-options.js';
 
 export interface PartitionRunnerDeps {
@@ -50,6 +51,7 @@ export async function runPartition(
   };
   const started = clock.now();
   const priorDurationMs = previous.durationMs ?? 0;
+  const ledger = new RecordLedger();
 
   return withPartition(partition.key, () =>
     t.tracer.startActiveSpan(spanName, { attributes: t.baseAttributes({ [ATTR.partition]: partition.key, [ATTR[partition.kind]]: partition.key }) }, async (span) => {
@@ -61,7 +63,8 @@ export async function runPartition(
         for await (const page of deps.source.readPartition(partition, cursor)) {
           const wanted = filterWanted(page.records, deps.options.onlyRecordKeys);
           deps.onUncommitted?.(wanted.length);
-          await writePage(deps, partition, row, wanted, page.failures ?? [], page.nextCursor ?? null);
+          ledger.read(wanted);
+          await writePage(deps, partition, row, wanted, page.failures ?? [], page.nextCursor ?? null, ledger);
           if (page.expectedRecords !== undefined) row.recordsExpected = page.expectedRecords;
           // Saved per page so another process (the status API, `syncscope status`) sees the
           // partition advance; its counts never run ahead of the batches committed above.
@@ -74,7 +77,6 @@ export async function runPartition(
           });
         }
         row.status = row.records.failed > 0 ? 'failed' : 'succeeded';
-        if (row.status === 'failed') row.errorCategory = await firstRecordError(deps, partition.key);
       } catch (error) {
         const syncError = toSyncError(error);
         row.status = error instanceof InterruptedError ? 'interrupted' : 'failed';
@@ -86,6 +88,14 @@ export async function runPartition(
         }
       } finally {
         t.metrics.partitionsInProgress.dec({ pipeline: t.pipeline });
+      }
+      // An interrupted partition's unsettled records are `pending` (the run reports them so); any
+      // other end leaves none: they are committed `failed` with the partition's error.
+      if (row.status !== 'interrupted') await settle(deps, partition, row, ledger);
+      if (row.status === 'failed' && (row.errorCategory === null || !row.errorMessage)) {
+        const first = await firstRecordError(deps, partition.key);
+        row.errorCategory ??= first?.errorCategory ?? 'INTERNAL';
+        row.errorMessage = row.errorMessage || first?.errorMessage || `${row.records.failed} records failed`;
       }
       row.finishedAt = new Date(clock.now()).toISOString();
       row.durationMs = priorDurationMs + (clock.now() - started);
@@ -107,6 +117,7 @@ async function writePage(
   records: SourceRecord[],
   sourceFailures: RecordFailure[],
   nextCursor: string | null,
+  ledger: RecordLedger,
 ): Promise<void> {
   const size = Math.max(1, deps.options.batchSize);
   const batchCount = Math.max(1, Math.ceil(records.length / size));
@@ -125,6 +136,7 @@ async function writePage(
       ...(isLast ? { checkpoint: nextCursor } : {}),
     });
     deps.onUncommitted?.(-batch.length);
+    ledger.committed(batch);
     deps.onBatch?.(outcome.synced + outcome.failed + outcome.skipped, outcome.failed);
     row.batchesTotal += 1;
     if (outcome.failed > 0) row.batchesFailed += 1;
@@ -138,9 +150,40 @@ function filterWanted(records: SourceRecord[], only: ReadonlySet<string> | undef
   return only ? records.filter((r) => only.has(r.key)) : records;
 }
 
-async function firstRecordError(deps: PartitionRunnerDeps, partitionKey: string): Promise<SyncError['category'] | null> {
+async function firstRecordError(deps: PartitionRunnerDeps, partitionKey: string): Promise<{ errorCategory: SyncError['category'] | null; errorMessage: string | null } | undefined> {
   const [failed] = await deps.store.listRecordStates(deps.telemetry.syncId, { status: 'failed', partitionKey, limit: 1 });
-  return failed?.errorCategory ?? null;
+  return failed ? { errorCategory: failed.errorCategory, errorMessage: failed.errorMessage } : undefined;
+}
+
+/**
+ * The ledger check: records read but not committed (an error deep inside the partition) end
+ * `failed` with the partition's error. Records left so by a partition that did not fail are an
+ * engine bug: they fail as INTERNAL and fail the partition, said in its message, never a hole.
+ */
+async function settle(deps: PartitionRunnerDeps, partition: Partition, row: PartitionRow, ledger: RecordLedger): Promise<void> {
+  const unsettled = ledger.unsettled();
+  if (unsettled.length === 0) return;
+  const error =
+    row.status === 'failed' && row.errorCategory
+      ? new SyncError(row.errorCategory, row.errorMessage ?? 'the partition failed')
+      : new SyncError('INTERNAL', `${unsettled.length} records read but never committed (record ledger did not balance)`);
+  try {
+    const outcome = await deps.writer.commitFailed(partition, row.batchesTotal + 1, unsettled, error);
+    ledger.committed(unsettled);
+    deps.onUncommitted?.(-unsettled.length);
+    deps.onBatch?.(outcome.failed, outcome.failed);
+    row.batchesTotal += 1;
+    row.batchesFailed += 1;
+    row.records.failed += outcome.failed;
+  } catch (commitError) {
+    // The store itself failed: the records stay counted `pending` by the run, and the message says why.
+    row.errorMessage = deps.telemetry.redactor.text(`${row.errorMessage ?? ''} (and ${unsettled.length} records could not be marked failed: ${toSyncError(commitError).message})`.trim());
+  }
+  if (row.status !== 'failed') {
+    row.status = 'failed';
+    row.errorCategory = 'INTERNAL';
+    row.errorMessage = error.message;
+  }
 }
 
 function report(t: RunTelemetry, partition: Partition, row: PartitionRow): void {

@@ -93,6 +93,35 @@ export interface RateLimitRow {
   observedAt: string;
 }
 
+/**
+ * Which process works on a sync now. One lease per sync: a second process (a second `--resume`)
+ * gets it only once the holder stopped heart-beating (stale) or is known dead. Timestamps ISO.
+ */
+export interface RunLease {
+  syncId: string;
+  /** `host:pid:random`, so a process on the same host can tell a dead holder. */
+  owner: string;
+  acquiredAt: string;
+  heartbeatAt: string;
+}
+
+export interface LeaseRequest {
+  syncId: string;
+  owner: string;
+  /** ISO now: the new lease's acquired and heartbeat time. */
+  now: string;
+  /** ISO: a lease whose last heartbeat is older than this is stale and taken over. */
+  staleBefore: string;
+  /** Take the lease over from this owner whatever its heartbeat (the caller knows it is dead). */
+  replaceOwner?: string;
+}
+
+/** What `acquireLease` found: whether the caller holds the lease now, and the lease as it stands. */
+export interface LeaseOutcome {
+  acquired: boolean;
+  lease: RunLease;
+}
+
 /** One attempt (the first run, or a resume) of a sync. */
 export interface RunAttemptRow {
   syncId: string;
@@ -321,6 +350,18 @@ export interface RunStore {
   getCancelRequest(syncId: string): Promise<CancelRequest | null>;
   /** Drops a run's cancel request, when it resumes: the request was for the attempt it stopped. */
   clearCancelRequest(syncId: string): Promise<void>;
+  /**
+   * Takes the sync's lease by compare-and-swap: granted when there is none, when it is the
+   * caller's, stale (heartbeat before `staleBefore`) or held by `replaceOwner`; otherwise the
+   * holder's lease is returned untouched. Atomic across processes sharing the store.
+   */
+  acquireLease(request: LeaseRequest): Promise<LeaseOutcome>;
+  /** Moves the lease's heartbeat to `now`; false when the caller no longer holds it. */
+  heartbeatLease(syncId: string, owner: string, now: string): Promise<boolean>;
+  /** Drops the lease if the caller holds it (a no-op otherwise). */
+  releaseLease(syncId: string, owner: string): Promise<void>;
+  /** The sync's lease, if one is held (possibly stale). */
+  getLease(syncId: string): Promise<RunLease | undefined>;
   /** The most recent run of `pipeline` that started before `syncId` (for report deltas). */
   previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined>;
 

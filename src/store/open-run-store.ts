@@ -1,8 +1,10 @@
 import type { RunStore } from '../ports/run-store.js';
+import { storeOpenError } from './store-open-error.js';
 
 /** Which run store to open; `config/` turns the user's settings into one of these. */
 export type RunStoreConfig =
-  | { kind: 'sqlite'; path: string }
+  /** `readonly`: for commands that only read (`runs`, `show`, `status`, `report`); works on a 444 file. */
+  | { kind: 'sqlite'; path: string; readonly?: boolean }
   | { kind: 'postgres'; url: string; schema?: string }
   | { kind: 'memory' };
 
@@ -12,12 +14,17 @@ export type RunStoreConfig =
  * store is closed before the error propagates.
  */
 export async function openRunStore(config: RunStoreConfig): Promise<RunStore> {
-  const store = await create(config);
+  let store: RunStore;
+  try {
+    store = await create(config);
+  } catch (error) {
+    throw storeOpenError(config, error);
+  }
   try {
     await store.migrate();
   } catch (error) {
-    await store.close();
-    throw error;
+    await store.close().catch(() => undefined);
+    throw storeOpenError(config, error);
   }
   return store;
 }
@@ -26,7 +33,7 @@ async function create(config: RunStoreConfig): Promise<RunStore> {
   switch (config.kind) {
     case 'sqlite': {
       const { SqliteRunStore } = await import('./sqlite/sqlite-run-store.js');
-      return new SqliteRunStore({ path: config.path });
+      return new SqliteRunStore({ path: config.path, readonly: config.readonly });
     }
     case 'postgres': {
       const { PostgresRunStore } = await import('./postgres/postgres-run-store.js');

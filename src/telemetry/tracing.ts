@@ -13,6 +13,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { randomUUID } from 'node:crypto';
+import { collectorRefuses } from './collector-probe.js';
 import { EXPORT_TIMEOUT_MS, exportGuard } from './export-guard.js';
 
 export const TRACER_NAME = 'syncscope';
@@ -134,8 +135,17 @@ export function startTracing(options: TracingOptions): TracingHandle {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`telemetry flush exceeded ${timeoutMs} ms`)), timeoutMs);
       });
+      let refusedBefore = exportGuard.beginShutdown();
+      // A refusing collector is given up on as soon as the probe says so, not after the budget.
+      const probe = !refusedBefore && options.tracesUrl
+        ? collectorRefuses(options.tracesUrl).then((refused) => {
+            if (refused) refusedBefore = exportGuard.refuse();
+          })
+        : Promise.resolve();
       try {
         await Promise.race([sdk.shutdown(), timeout]);
+        await probe;
+        if (refusedBefore) return { ok: false, error: 'the collector refused connections (ECONNREFUSED); spans and logs of this run were not exported' };
         return { ok: true };
       } catch (error) {
         // Whatever still waits for the backend is lost: count it now rather than when it times out.

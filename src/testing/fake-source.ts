@@ -10,6 +10,8 @@ export interface FakeSourceOptions {
   failures?: Record<string, RecordFailure[]>;
   /** With it, the source has a write-back (`acknowledge`) that records every call, or throws what this returns. */
   acknowledge?: (ack: WriteAcknowledgement) => Error | undefined;
+  /** Reading this partition throws `error` at its `record`-th record (1-based): the records before it are handed over first. */
+  throwAt?: { partition: string; record: number; error: Error };
 }
 
 /** An in-process Source for engine tests: pages out given records, cursors are offsets. */
@@ -36,7 +38,13 @@ export class FakeSource implements Source {
   async *readPartition(partition: Partition, cursor: string | undefined): AsyncIterable<SourcePage> {
     const records = this.options.partitions[partition.key] ?? [];
     const size = this.options.pageSize ?? 100;
+    const throwAt = this.options.throwAt?.partition === partition.key ? this.options.throwAt : undefined;
     for (let at = cursor ? Number(cursor) : 0; at < records.length || (at === 0 && records.length === 0); at += size) {
+      if (throwAt && throwAt.record <= at + size) {
+        const before = records.slice(at, throwAt.record - 1);
+        if (before.length > 0) yield { records: before, nextCursor: String(throwAt.record - 1) };
+        throw throwAt.error;
+      }
       const next = at + size < records.length ? String(at + size) : undefined;
       yield { records: records.slice(at, at + size), nextCursor: next, ...(next === undefined ? { failures: this.options.failures?.[partition.key] ?? [] } : {}) };
       if (records.length === 0) return;

@@ -43,5 +43,15 @@ export function githubConnectors(config: GithubPipelineConfig, ctx: PipelineCont
       source: { type: config.source.type, mode: config.source.mode, base_url: ctx.redactor.url(config.source.base_url), org: config.source.org ?? null },
       destination: config.destination,
     },
+    // GraphQL cursors name a node, whatever `first` was; REST checkpoints are offsets. Both still
+    // depend on what is listed and in which mode, and a page size change is refused all the same.
+    readOptions: {
+      mode: config.source.mode,
+      per_page: config.source.per_page,
+      include_reviews: config.source.include_reviews,
+      org: config.source.org ?? null,
+      repos: config.source.repos ?? null,
+      limit_repos: config.source.limit_repos ?? null,
+    },
   };
 }

@@ -70,6 +70,7 @@ export function ordersConnectors(config: OrdersPipelineConfig, ctx: PipelineCont
       destination: { type: d.type, api_url: ctx.redactor.url(d.api_url), board_id: d.board_id, group_name: d.group_name },
       selection: { customers: s.customers, limit: s.limit ?? null, subitems: d.subitems !== undefined },
     },
+    readOptions: { table: s.table, customers: s.customers, limit: s.limit ?? null, page_size: s.page_size },
     plan: () => planOf(source, config),
   };
 }

@@ -46,6 +46,12 @@ export interface PipelineConnectors {
   destination: Destination | undefined;
   /** Options that shape what the run reads and writes, recorded with the run (secrets removed). */
   recordedOptions: Record<string, unknown>;
+  /**
+   * Every option that shapes what the source reads and where its checkpoints point (mode, page
+   * size, selection...). Recorded with the run under `options.read`; a resume with different
+   * values is refused (`resume-check.ts`), since its checkpoints would name other positions.
+   */
+  readOptions: Record<string, unknown>;
   /** After the run: what it read, by container, for the planned-work printout of a dry run. */
   plan?: () => PlannedContainer[];
 }

@@ -15,6 +15,8 @@ import { RunTelemetry } from '../telemetry/run-telemetry.js';
 import { githubConnectors } from './github-connectors.js';
 import { ordersConnectors } from './orders-connectors.js';
 import type { PlannedContainer } from './pipeline-connectors.js';
+import { assertSameReadOptions, READ_OPTIONS_KEY } from './resume-check.js';
+import { HeldRunLease } from './run-lease.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
 import type { Runtime } from './runtime.js';
 import { SchedulerPool } from './scheduler-pool.js';
@@ -60,7 +62,7 @@ export type SyncedRun = RunRow & { reportPath: string | null; plan?: PlannedCont
 export async function runSync(runtime: Runtime, request: SyncRequest): Promise<SyncedRun> {
   const { config, store } = request;
   const clock = request.clock ?? systemClock;
-  if (request.resume) await assertResumable(store, request.resume);
+  const resumed = request.resume ? await assertResumable(store, request.resume) : undefined;
   const onlyRecordKeys = request.retryFailed ? await failedRecordKeys(store, request.retryFailed) : undefined;
   const syncId = request.resume ?? request.syncId ?? newSyncId(new Date(clock.now()));
   // audit.body_retention: older runs' bodies go, their audit rows stay. Best effort: a store too
@@ -117,6 +119,21 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   };
   const connectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);
   const { source } = connectors;
+  let lease: HeldRunLease;
+  try {
+    if (resumed) assertSameReadOptions(resumed, connectors.readOptions);
+    lease = await HeldRunLease.acquire(store, syncId, clock, {
+      onHeartbeatFailed: (error) => telemetry.events.auditWriteFailed({
+        table: 'run_leases',
+        dropped_rows: 0,
+        error_message: error instanceof Error ? error.message : String(error),
+      }),
+    });
+  } catch (error) {
+    await source.close();
+    await connectors.destination?.close();
+    throw error;
+  }
   const destination: Destination = connectors.destination ?? dryRunDestination(config.destination.type);
   let run: RunRow;
   try {
@@ -144,6 +161,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
       recordedOptions: {
         execute: request.execute,
         ...connectors.recordedOptions,
+        [READ_OPTIONS_KEY]: connectors.readOptions,
         batch_size: config.options.batch_size,
         partition_concurrency: config.options.partition_concurrency,
         ...request.extraOptions,
@@ -155,6 +173,12 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   } finally {
     await rateLimits.flush();
     await destination.close();
+    // Left behind, the lease goes stale in 30 s (or at once: this pid will be dead); say so.
+    await lease.release().catch((error: unknown) => telemetry.events.auditWriteFailed({
+      table: 'run_leases',
+      dropped_rows: 0,
+      error_message: error instanceof Error ? error.message : String(error),
+    }));
   }
   runtime.lastRun = { syncId: run.syncId, pipeline: run.pipeline, traceId: run.traceId };
   try {
@@ -214,10 +238,11 @@ function secretsOfUrl(url: string | undefined): string[] {
   }
 }
 
-async function assertResumable(store: RunStore, syncId: string): Promise<void> {
+async function assertResumable(store: RunStore, syncId: string): Promise<RunRow> {
   const run = await store.getRun(syncId);
   if (!run) throw new UsageError(`no run ${syncId} in the run store`);
   if (run.status === 'succeeded') throw new UsageError(`run ${syncId} already succeeded; nothing to resume`);
+  return run;
 }
 
 async function failedRecordKeys(store: RunStore, syncId: string): Promise<Set<string>> {

@@ -3,6 +3,7 @@ import { describeAggregatesContract } from './run-store-aggregates.contract.js';
 import { describeAuditContract } from './run-store-audit.contract.js';
 import { describeBatchContract } from './run-store-batches.contract.js';
 import { describeChangesContract } from './run-store-changes.contract.js';
+import { describeLeaseContract } from './run-store-leases.contract.js';
 import { describeLifecycleContract } from './run-store-lifecycle.contract.js';
 import { describeRunContract } from './run-store-runs.contract.js';
 import { describeServiceContract } from './run-store-service.contract.js';
@@ -42,5 +43,6 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
     describeAggregatesContract(context);
     describeChangesContract(context);
     describeServiceContract(context);
+    describeLeaseContract(context);
   });
 }

@@ -43,11 +43,11 @@ describe('reports are written for every partition even when the sync fails', () 
     expect(md.split('\n')[0]).toBe(`# ⚠️ Sync ${summary.sync_id}`);
     expect(md).toContain('| [syncscope-demo/repo-002](repo_reports/syncscope-demo__repo-002.md) | ❌ failed | 0 | NOT_FOUND |');
     for (const n of ['001', '003', '004']) expect(md).toContain(`| [syncscope-demo/repo-${n}](repo_reports/syncscope-demo__repo-${n}.md) | ✅ succeeded | 15 | 0 |`);
-    expect(md).toMatch(/\| NOT_FOUND \| 0 \| 1 \| GitHub 404: Not Found \|/);
+    expect(md).toContain('| NOT_FOUND | 0 | 1 | GET /repos/{owner}/{repo}/pulls → 404 Not Found (repo syncscope-demo/repo-002): Not Found |');
 
     const failed = JSON.parse(readFileSync(join(folder, 'repo_reports/syncscope-demo__repo-002.json'), 'utf8'));
     expect(failed.partition).toMatchObject({ key: 'syncscope-demo/repo-002', status: 'failed', mark: '❌', error_category: 'NOT_FOUND' });
-    expect(readFileSync(join(folder, 'repo_reports/syncscope-demo__repo-002.md'), 'utf8')).toContain('**NOT_FOUND** — GitHub 404: Not Found');
+    expect(readFileSync(join(folder, 'repo_reports/syncscope-demo__repo-002.md'), 'utf8')).toContain('**NOT_FOUND** — GET /repos/{owner}/{repo}/pulls → 404 Not Found (repo syncscope-demo/repo-002): Not Found');
     const good = JSON.parse(readFileSync(join(folder, 'repo_reports/syncscope-demo__repo-001.json'), 'utf8'));
     expect(good.partition).toMatchObject({ mark: '✅', records: { synced: 15, failed: 0 } });
   });
@@ -65,11 +65,11 @@ describe('reports are written for every partition even when the sync fails', () 
 
     const md = readFileSync(join(folder, '_SYNC_SUMMARY.md'), 'utf8');
     expect(md.split('\n')[0]).toBe(`# ❌ Sync ${summary.sync_id}`);
-    expect(md).toContain('Run error: **INVALID_CREDENTIALS** — GitHub 401: Bad credentials');
+    expect(md).toContain('Run error: **INVALID_CREDENTIALS** — GET /orgs/{org}/repos → 401 Unauthorized: Bad credentials');
     expect(md).toContain('No partitions were listed, so there are no partition reports.');
     const json = JSON.parse(readFileSync(join(folder, '_SYNC_SUMMARY.json'), 'utf8'));
     expect(json).toMatchObject({ status: 'failed', status_mark: '❌', partitions: [], errors: { run_error: { category: 'INVALID_CREDENTIALS' } } });
-    expect(json.errors.by_category).toEqual([{ category: 'INVALID_CREDENTIALS', records: 0, partitions: 0, run_level: true, example_message: 'GitHub 401: Bad credentials' }]);
+    expect(json.errors.by_category).toEqual([{ category: 'INVALID_CREDENTIALS', records: 0, partitions: 0, run_level: true, example_message: 'GET /orgs/{org}/repos → 401 Unauthorized: Bad credentials' }]);
 
     const written = jsonLines(result.stderr).filter((e) => e.event === 'sync.report.written');
     expect(written.map((e) => e.path)).toEqual([join(folder, '_SYNC_SUMMARY.md'), join(folder, '_SYNC_SUMMARY.json')]);

@@ -69,6 +69,8 @@ describe('a sync through a dead telemetry backend', () => {
     const problems = run.events.filter((e) => e.event === 'sync.telemetry.flush_failed');
     expect(problems).toHaveLength(1);
     expect(String(problems[0]!.message)).toMatch(/ECONNREFUSED|exceeded|abandoned/);
+    // Refused connections fail fast: the exit does not wait out the 5 s flush budget.
+    expect(run.msAfterSummary).toBeLessThan(2500);
     // The exit-time event belongs to the sync like every other line: found by its sync ID.
     for (const event of run.events) {
       expect(event, String(event.event)).toMatchObject({ sync_id: run.summary.sync_id, trace_id: run.summary.trace_id });

@@ -49,13 +49,14 @@ describe('PostgresRunStore in its schema', () => {
         [schema],
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
-        'api_calls', 'batches', 'checkpoints', 'destination_changes', 'partitions', 'record_states', 'run_attempts', 'run_rate_limits', 'runs', 'schema_migrations',
+        'api_calls', 'batches', 'checkpoints', 'destination_changes', 'partitions', 'record_states', 'run_attempts', 'run_leases', 'run_rate_limits', 'runs', 'schema_migrations',
       ]);
       const versions = await admin.query(`SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`);
       expect(versions.rows).toEqual([
         { version: 1, name: 'initial schema' },
         { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states' },
         { version: 4, name: 'destination changes' },
+        { version: 5, name: 'run leases, persisted rate-limit holds' },
         { version: 8, name: 'compressed audit bodies, partial record-status index' },
       ]);
       expect(versions.rows).toEqual(postgresMigrations('"s"').map((m) => ({ version: m.version, name: m.name })));

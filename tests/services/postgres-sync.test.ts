@@ -31,7 +31,7 @@ describe('a sync whose run store is PostgreSQL', () => {
       config,
       [
         'pipeline: { name: github-pg }',
-        `source: { type: github, base_url: "${sim.url}", org: ${sim.org}, per_page: 10 }`,
+        `source: { type: github, base_url: "${sim.url}", org: ${sim.org}, per_page: 10, anonymous: true }`,
         `destination: { type: sqlite, path: "${join(tmp.dir, 'github.db')}" }`,
         `store: { type: postgres, url: "${PG_URL}", schema: ${schema} }`,
       ].join('\n'),

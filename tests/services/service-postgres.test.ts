@@ -43,7 +43,7 @@ describe('serve with a PostgreSQL run store', () => {
   });
 
   it('sees a CLI run live, cancels it across processes, and resumes it to the end', { timeout: 150_000 }, async () => {
-    const cli = startCli(['run', '--config', join(tmp.dir, 'pipelines', 'gh-pg.toml'), '--execute', '--json']);
+    const cli = startCli(['run', '--config', join(tmp.dir, 'pipelines', 'gh-pg.toml'), '--execute', '--json'], { env: { GITHUB_TOKEN: 'ghp_anyTokenTheSimulatorAccepts000000000' } });
     const done = collect(cli);
     const syncId = await eventually(async () => {
       const runs = await call(service, ops.token, '/api/v1/runs?status=running');

@@ -54,6 +54,7 @@ describe('SqliteRunStore on disk', () => {
         { version: 1, name: 'initial schema' },
         { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states' },
         { version: 4, name: 'destination changes' },
+        { version: 5, name: 'run leases, persisted rate-limit holds' },
         { version: 8, name: 'compressed audit bodies, partial record-status index' },
       ]);
       expect(versions).toEqual(SQLITE_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));

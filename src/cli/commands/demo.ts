@@ -4,6 +4,7 @@ import { UsageError } from '../../errors/sync-error.js';
 import type { RunStore } from '../../ports/run-store.js';
 import { startGithubSimulator, TRANSIENT_FAULT_KINDS, type GithubSimulator } from '../../simulator/github/index.js';
 import { openRunStore } from '../../store/open-run-store.js';
+import { recordedReadOptions } from '../../wiring/resume-check.js';
 import { runSync } from '../../wiring/run-sync.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
@@ -44,6 +45,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   try {
     const resumeId = await resolveResume(store, options.resume);
     const settings = resumeId ? await recordedSettings(store, resumeId) : settingsFrom(options);
+    // A resume reuses what the sync started with unless a flag says otherwise (then a differing
+    // read option is refused by the resume check, naming it).
+    const recorded = resumeId ? await recordedRunOptions(store, resumeId) : {};
     simulator = await startGithubSimulator({
       repos: settings.repos,
       prsPerRepo: settings.prsPerRepo,
@@ -56,9 +60,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const sim = simulator;
     const config = parsePipelineConfig({
       pipeline: { name: DEMO_PIPELINE },
-      source: { type: 'github', base_url: sim.url, org: sim.org, per_page: options.perPage ?? 100 },
+      source: { type: 'github', base_url: sim.url, org: sim.org, per_page: options.perPage ?? recorded.perPage ?? 100 },
       destination: { type: 'sqlite', path: join(options.dataDir, 'demo-github.db') },
-      options: { batch_size: options.batchSize ?? 50, partition_concurrency: options.concurrency ?? 4 },
+      options: { batch_size: options.batchSize ?? recorded.batchSize ?? 50, partition_concurrency: options.concurrency ?? recorded.concurrency ?? 4 },
       api: {
         max_concurrent_per_token: options.maxConcurrentRequests ?? 8,
         // Injected slow responses take 3 s: time out well before, as a real client would.
@@ -122,4 +126,14 @@ async function recordedSettings(store: RunStore, syncId: string): Promise<DemoSe
   const demo = run?.options.demo as DemoSettings | undefined;
   if (!run || !demo) throw new UsageError(`${syncId} is not a demo run in ${DEMO_PIPELINE}`);
   return demo;
+}
+
+/** The page size, batch size and concurrency a demo sync was started with, as far as recorded. */
+async function recordedRunOptions(store: RunStore, syncId: string): Promise<{ perPage?: number; batchSize?: number; concurrency?: number }> {
+  const run = await store.getRun(syncId);
+  if (!run) return {};
+  const read = recordedReadOptions(run);
+  const numberOf = (value: unknown) => (typeof value === 'number' ? value : undefined);
+  const found = { perPage: numberOf(read?.per_page), batchSize: numberOf(run.options.batch_size), concurrency: numberOf(run.options.partition_concurrency) };
+  return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined));
 }

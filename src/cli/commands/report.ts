@@ -15,7 +15,7 @@ export interface ReportOptions extends OutputOptions {
  * the run itself wrote it with, and announces each file written through the same event as the run does.
  */
 export async function reportCommand(syncId: string, options: ReportOptions): Promise<number> {
-  const store = await openExistingStore(options.store);
+  const store = await openExistingStore(options.store, { readonly: true });
   try {
     const run = await store.getRun(syncId);
     if (!run) throw new UsageError(`no sync ${syncId} in the run store ${describeStore(options.store)} (list them with \`syncscope runs\`)`);

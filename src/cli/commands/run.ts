@@ -1,4 +1,4 @@
-import { credentialsOf } from '../../config/credentials.js';
+import { requiredCredentialsOf } from '../../config/credentials.js';
 import { loadPipelineConfig } from '../../config/load-config.js';
 import { withSelection } from '../../config/orders-selection.js';
 import { isOrdersPipeline, type PipelineConfig } from '../../config/pipeline-schema.js';
@@ -30,6 +30,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   if (options.resume && options.retryFailed) throw new UsageError('--resume and --retry-failed cannot be combined');
   const loaded = await loadPipelineConfig(options.config, { environment: options.environment });
   const config = withSelection(loaded, { customers: options.customer, limit: options.limit, skipSubitems: options.skipSubitems });
+  const credentials = requiredCredentialsOf(config);
   const store = await openStoreFor(config.store);
   const signals = abortOnSignals();
   try {
@@ -37,7 +38,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       const run = await runSync(runtime, {
         config,
         store,
-        ...credentialsOf(config),
+        ...credentials,
         execute: options.execute === true,
         resume: options.resume,
         retryFailed: options.retryFailed,

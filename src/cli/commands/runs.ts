@@ -18,7 +18,7 @@ const STATUSES: readonly RunStatus[] = RUN_STATUSES;
 /** `syncscope runs`: recent runs, most recent first, with filters. */
 export async function runsCommand(options: RunsOptions): Promise<number> {
   const filter = parseFilter(options);
-  const store = await openStoreAt(options.store);
+  const store = await openStoreAt(options.store, { readonly: true });
   try {
     const runs = await store.listRuns(filter);
     if (options.json) {

@@ -22,7 +22,7 @@ const SLOWEST_CALLS = 5;
  */
 export async function showCommand(syncId: string, options: ShowOptions): Promise<number> {
   const env = readEnvironment(process.env);
-  const store = await openExistingStore(options.store);
+  const store = await openExistingStore(options.store, { readonly: true });
   try {
     const digest = await buildRunDigest(store, syncId, { grafanaUrl: env.grafanaUrl, serviceName: env.serviceName });
     if (!digest) throw new UsageError(`no sync ${syncId} in the run store ${describeStore(options.store)} (list them with \`syncscope runs\`)`);

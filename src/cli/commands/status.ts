@@ -61,7 +61,7 @@ function draw(tty: boolean, frame: number, text: string): void {
 }
 
 async function localSource(location: string | undefined): Promise<StatusSource> {
-  const store: RunStore = await openExistingStore(location);
+  const store: RunStore = await openExistingStore(location, { readonly: true });
   const env = readEnvironment(process.env);
   return {
     run: (id) => buildRunStatus(store, id, { grafanaUrl: env.grafanaUrl, serviceName: env.serviceName }),

@@ -23,6 +23,7 @@ import {
   type GraphqlReview,
 } from './github-graphql-schemas.js';
 import type { GithubSourceOptions } from './github-source.js';
+import { UnreadableRepos } from './unreadable-repos.js';
 
 type GraphqlClient = ReturnType<typeof withCustomRequest>;
 
@@ -37,6 +38,7 @@ type GraphqlClient = ReturnType<typeof withCustomRequest>;
 export class GithubGraphqlSource implements Source {
   readonly connector = 'github';
   private readonly query: GraphqlClient;
+  private readonly unreadable = new UnreadableRepos();
 
   constructor(private readonly options: GithubSourceOptions) {
     const client = new Octokit({
@@ -56,17 +58,18 @@ export class GithubGraphqlSource implements Source {
 
   async listPartitions(): Promise<Partition[]> {
     const repos = this.options.repos?.length
-      ? await Promise.all(this.options.repos.map((fullName) => this.repository(fullName)))
+      ? await this.unreadable.lookUp(this.options.repos, (fullName) => this.repository(fullName))
       : await this.orgRepositories();
     const sorted = repos.sort((a, b) => a.full_name.localeCompare(b.full_name));
     const limited = this.options.limitRepos === undefined ? sorted : sorted.slice(0, this.options.limitRepos);
-    return limited.map((repo) => ({ key: repo.full_name, kind: 'repo', metadata: repo }));
+    return limited.map((repo) => UnreadableRepos.partitionOf(repo));
   }
 
   async *readPartition(partition: Partition, cursor: string | undefined): AsyncIterable<SourcePage> {
+    this.unreadable.check(partition.key);
     const [owner, name] = splitFullName(partition.key);
-    if (cursor !== undefined && /^\d+$/.test(cursor)) {
-      throw new SyncError('VALIDATION_ERROR', `the checkpoint of ${partition.key} ("${cursor}") is a REST page number: resume this sync with source.mode = "rest"`);
+    if (cursor !== undefined && /^(?:offset:|page:)?\d+$/.test(cursor)) {
+      throw new SyncError('VALIDATION_ERROR', `the checkpoint of ${partition.key} ("${cursor}") is a REST position: resume this sync with source.mode = "rest"`);
     }
     const withReviews = this.options.includeReviews;
     let after = cursor ?? null;

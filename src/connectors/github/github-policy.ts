@@ -46,6 +46,7 @@ function categoryOfStatus(status: number): ErrorCategory {
  */
 export const githubPolicy: ProviderPolicy = {
   connector: 'github',
+  partitionNoun: 'repo',
 
   resourceFor(_method, url) {
     if (url.pathname.endsWith('/graphql')) return 'graphql';

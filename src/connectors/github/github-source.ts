@@ -4,7 +4,9 @@ import { InterruptedError, SyncError, toSyncError } from '../../errors/sync-erro
 import type { Partition, RecordFailure, SourceRecord } from '../../ports/records.js';
 import type { Source, SourcePage } from '../../ports/source.js';
 import { jsonOfBody } from '../http/parsed-body.js';
+import { offsetCursor, restStart } from './rest-position.js';
 import { parsePullRequests, parseRepositories, parseReviews, type GithubPullRequest } from './github-schemas.js';
+import { UnreadableRepos } from './unreadable-repos.js';
 
 const GithubClient = Octokit.plugin(paginateRest);
 type GithubClient = InstanceType<typeof GithubClient>;
@@ -30,11 +32,13 @@ export interface GithubSourceOptions {
 
 /**
  * Reads repositories and their pull requests (and optionally reviews) from GitHub's REST API with
- * octokit. The cursor of a partition is the next page number of its pull request list.
+ * octokit. The cursor of a partition is the offset of its pull request list consumed so far
+ * (`rest-position.ts`), so a resume with another page size continues at the same record.
  */
 export class GithubSource implements Source {
   readonly connector = 'github';
   private readonly client: GithubClient;
+  private readonly unreadable = new UnreadableRepos();
 
   constructor(private readonly options: GithubSourceOptions) {
     this.client = new GithubClient({
@@ -56,37 +60,46 @@ export class GithubSource implements Source {
 
   async listPartitions(): Promise<Partition[]> {
     const repos = this.options.repos?.length
-      ? await Promise.all(this.options.repos.map((fullName) => this.getRepository(fullName)))
+      ? await this.unreadable.lookUp(this.options.repos, (fullName) => this.getRepository(fullName))
       : await this.listOrgRepositories();
     const sorted = repos.sort((a, b) => a.full_name.localeCompare(b.full_name));
     const limited = this.options.limitRepos === undefined ? sorted : sorted.slice(0, this.options.limitRepos);
-    return limited.map((repo) => ({ key: repo.full_name, kind: 'repo', metadata: repo }));
+    return limited.map((repo) => UnreadableRepos.partitionOf(repo));
   }
 
   async *readPartition(partition: Partition, cursor: string | undefined): AsyncIterable<SourcePage> {
+    this.unreadable.check(partition.key);
     const [owner, repo] = splitFullName(partition.key);
+    const { perPage } = this.options;
+    const start = restStart(cursor, perPage);
     const iterator = this.client.paginate.iterator('GET /repos/{owner}/{repo}/pulls', {
       owner,
       repo,
       state: 'all',
       sort: 'created',
       direction: 'asc',
-      per_page: this.options.perPage,
-      page: cursor === undefined ? 1 : Number(cursor),
+      per_page: perPage,
+      page: start.page,
     });
-    let page = cursor === undefined ? 1 : Number(cursor);
+    let page = start.page;
+    // Records of the first page consumed before the checkpoint (it was written with another page size).
+    let skip = start.skip;
     try {
       for await (const response of iterator) {
-        const pulls = parsePullRequests(response.data, partition.key);
-        const expectedRecords = expectedPulls(response.headers.link, page, this.options.perPage, pulls.length);
+        const all = parsePullRequests(response.data, partition.key);
+        const expectedRecords = expectedPulls(response.headers.link, page, perPage, all.length);
+        const consumed = (page - 1) * perPage + all.length;
+        const pulls = all.slice(skip);
+        skip = 0;
         page += 1;
+        const nextCursor = nextPage(response.headers.link) === undefined ? undefined : offsetCursor(consumed);
         const records: SourceRecord[] = pulls.map((pr) => ({
           key: `${partition.key}#${pr.number}`,
           entity: 'pull_request',
           data: { ...pr, repo_full_name: partition.key },
         }));
         if (!this.options.includeReviews) {
-          yield { records, nextCursor: nextPage(response.headers.link), expectedRecords };
+          yield { records, nextCursor, expectedRecords };
           continue;
         }
         const reviews = await this.reviewsOf(partition.key, pulls);
@@ -94,7 +107,7 @@ export class GithubSource implements Source {
         yield {
           records: [...records.filter((r) => !incomplete.has(r.key)), ...reviews.records],
           failures: reviews.failures,
-          nextCursor: nextPage(response.headers.link),
+          nextCursor,
           // Reviews are only known once read: the estimate counts pull requests alone.
           expectedRecords,
         };

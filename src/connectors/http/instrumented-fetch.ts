@@ -11,6 +11,8 @@ import type { ClassifiedFailure, ObservedResponse, ProviderPolicy } from './prov
 import { RateLimitReporter } from './rate-limit-reporter.js';
 import { responseWithParsedBody } from './parsed-body.js';
 import { COST_HEADER, graphqlOperationOf, type GraphqlOperation } from './graphql-operation.js';
+import { failureMessage, transportDetail } from './failure-message.js';
+import { shapeFailure } from './response-shape.js';
 import { AuditBodySampler, type AuditBodies, type AuditSample } from './audit-body-sampler.js';
 
 /** Header a connector sets to pass the URL template (e.g. from octokit's route); never sent. */
@@ -84,14 +86,15 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
           span.setAttribute(ATTR.rateLimitResource, rateLimit.resource);
           if (rateLimit.cost !== undefined) span.setAttribute(ATTR.apiCost, rateLimit.cost);
         }
-        failure = policy.classify(observed);
+        // A body no API sends (an HTML page on a 200 or a 502) is caught before the policy reads it.
+        failure = shapeFailure(observed, (text) => telemetry.redactor.text(text)) ?? policy.classify(observed);
       } catch (error) {
         if (options.signal?.aborted) {
           release();
           span.end();
           throw new InterruptedError();
         }
-        failure = failureOfThrown(error);
+        failure = failureOfThrown(error, attemptInfo.url);
       } finally {
         release();
         setInFlight(options);
@@ -113,7 +116,15 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
       );
       if (!decision.retry) {
         const requestId = observed ? policy.requestIdOf(observed) : null;
-        throw new SyncError(failed.category, failed.message, {
+        const partitionKey = currentPartitionKey();
+        const message = failureMessage({
+          method: attemptInfo.method,
+          route: attemptInfo.route,
+          status: observed?.status,
+          detail: failed.message,
+          ...(partitionKey ? { partitionKey, partitionNoun: policy.partitionNoun ?? 'partition' } : {}),
+        });
+        throw new SyncError(failed.category, message, {
           status: observed?.status,
           retryAfterSeconds: failed.retryAfterSeconds,
           ...(requestId ? { requestId } : {}),
@@ -190,7 +201,7 @@ async function send(
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   try {
     const response = await baseFetch(info.url, { ...init, headers: info.requestHeaders, signal });
-    const bodyText = await response.text();
+    const bodyText = await readBody(response, timeout);
     const isJson = (response.headers.get('content-type') ?? '').includes('json');
     let json: unknown;
     let malformedJson = false;
@@ -210,12 +221,27 @@ async function send(
   }
 }
 
-function failureOfThrown(error: unknown): ClassifiedFailure {
+/**
+ * The whole body. A socket that closes before `content-length` bytes arrived (a proxy restart, a
+ * cut connection) is a network failure with the status already seen, retried like a reset.
+ */
+async function readBody(response: Response, timeout: AbortSignal): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (timeout.aborted) throw error;
+    const length = response.headers.get('content-length');
+    throw new SyncError(
+      'NETWORK_ERROR',
+      `response body cut mid-stream (status ${response.status}${length ? `, content-length ${length}` : ''}): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error, status: response.status },
+    );
+  }
+}
+
+function failureOfThrown(error: unknown, url: URL): ClassifiedFailure {
   if (error instanceof SyncError) return { category: error.category, message: error.message };
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  const code = cause && 'code' in cause ? String(cause.code) : undefined;
-  const detail = [error instanceof Error ? error.message : String(error), code].filter(Boolean).join(': ');
-  return { category: 'NETWORK_ERROR', message: `request failed (${detail})` };
+  return { category: 'NETWORK_ERROR', message: `request failed (${transportDetail(error, url)})` };
 }
 
 interface AttemptOutcome {

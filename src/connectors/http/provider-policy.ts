@@ -38,6 +38,8 @@ export interface ClassifiedFailure {
  */
 export interface ProviderPolicy {
   readonly connector: string;
+  /** What a partition is to this connector (`repo`, `customer`), for failure messages. */
+  readonly partitionNoun?: string;
   /** The rate-limit resource a request counts against before any response says so. */
   resourceFor(method: string, url: URL): string;
   /** The URL template of a request (IDs replaced by `{placeholders}`), e.g. for next-page links. */

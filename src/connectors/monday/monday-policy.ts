@@ -24,6 +24,7 @@ export function mondayPolicy(options: MondayPolicyOptions): ProviderPolicy {
   const now = options.now ?? Date.now;
   return {
     connector: 'monday',
+    partitionNoun: 'customer',
     resourceFor: () => COMPLEXITY,
     routeFor: () => '/v2',
     operationFor: (_method, _route, graphql) => graphql?.name ?? 'graphql',

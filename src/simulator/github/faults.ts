@@ -8,7 +8,11 @@ export type Fault =
   | { kind: 'slow'; delayMs: number }
   | { kind: 'connection_reset' }
   | { kind: 'truncated_json' }
-  | { kind: 'unauthorized' };
+  | { kind: 'unauthorized' }
+  | { kind: 'html_200' }
+  | { kind: 'html_502' }
+  | { kind: 'cut_stream' }
+  | { kind: 'primary_limit_429' };
 
 const DEFAULT_SLOW_MS = 30_000;
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
@@ -55,6 +59,10 @@ export class FaultInjector {
       case 'connection_reset':
       case 'truncated_json':
       case 'unauthorized':
+      case 'html_200':
+      case 'html_502':
+      case 'cut_stream':
+      case 'primary_limit_429':
         return { kind };
     }
   }

@@ -1,7 +1,7 @@
 import type { SimulatedOrg } from './data.js';
 import type { Fault, FaultInjector } from './faults.js';
 import { rateLimitHeaders, type PrimaryRateLimit } from './rate-limit.js';
-import { badCredentials, notFound, primaryLimited, secondaryLimited, serverError, type Answer } from './responses.js';
+import { badCredentials, htmlPage, notFound, primaryLimited, primaryLimited429, secondaryLimited, serverError, type Answer } from './responses.js';
 import type { MatchedRoute } from './routes.js';
 import type { SecondaryLimits } from './secondary-limit.js';
 import type { StatsRecorder } from './stats.js';
@@ -16,7 +16,7 @@ export interface IncomingCall {
 
 /** What the server does with one request: answer (maybe late, maybe cut short) or drop the socket. */
 export type Plan =
-  | { type: 'answer'; answer: Answer; extraDelayMs: number; truncate: boolean; release?: () => void }
+  | { type: 'answer'; answer: Answer; extraDelayMs: number; truncate: boolean; cut?: boolean; release?: () => void }
   | { type: 'reset'; release?: () => void };
 
 export interface PipelineDeps {
@@ -68,13 +68,14 @@ export function plan(call: IncomingCall, deps: PipelineDeps): Plan {
   // A dropped connection is never answered, so it is the one outcome that spends no budget.
   if (fault?.kind === 'connection_reset') return { type: 'reset', release };
   const headers = rateLimitHeaders(deps.primary.consume().state);
-  // `slow` and `truncated_json` keep the route's own answer (status included) and only alter its delivery.
+  // `slow`, `truncated_json` and `cut_stream` keep the route's own answer (status included) and only alter its delivery.
   const faulted = fault ? faultAnswer(fault, call.requestId) : undefined;
   return {
     type: 'answer',
     answer: withHeaders(faulted ?? handle(), headers),
     extraDelayMs: fault?.kind === 'slow' ? fault.delayMs : 0,
     truncate: fault?.kind === 'truncated_json',
+    cut: fault?.kind === 'cut_stream',
     release,
   };
 }
@@ -88,6 +89,12 @@ export function faultAnswer(fault: Fault, requestId: string): Answer | undefined
       return secondaryLimited(fault.status, fault.retryAfterSeconds, requestId);
     case 'unauthorized':
       return badCredentials();
+    case 'html_200':
+      return htmlPage(200);
+    case 'html_502':
+      return htmlPage(502);
+    case 'primary_limit_429':
+      return primaryLimited429(requestId);
     default:
       return undefined;
   }

@@ -3,6 +3,8 @@ export interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A body sent as is instead of `body` as JSON (an HTML page from a proxy), with its content type. */
+  raw?: { contentType: string; text: string };
 }
 
 const REST_DOCS = 'https://docs.github.com/rest';
@@ -47,4 +49,20 @@ export function validationFailed(resource: string, field: string, docs: string):
     status: 422,
     body: { message: 'Validation Failed', errors: [{ resource, field, code: 'invalid' }], documentation_url: docs },
   };
+}
+
+/** What a proxy or load balancer in front of the API serves: an HTML page, whatever the status. */
+export function htmlPage(status: 200 | 502): Answer {
+  const title = status === 200 ? 'Unicorn! · GitHub' : '502 Bad Gateway';
+  const text = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1><p>We had issues producing the response to your request.</p></body></html>\n`;
+  return { status, body: null, raw: { contentType: 'text/html; charset=utf-8', text } };
+}
+
+/**
+ * The primary limit as a 429 (GitHub answers 403 or 429): no `retry-after`, `remaining` 0, and the
+ * budget window's own `x-ratelimit-reset` (added by the limiter), so it agrees with every other
+ * answer. A client waits for that reset: give the simulator a short window to keep it brief.
+ */
+export function primaryLimited429(requestId: string): Answer {
+  return { ...primaryLimited(requestId), status: 429, headers: { 'x-ratelimit-remaining': '0' } };
 }

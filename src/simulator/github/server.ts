@@ -95,7 +95,7 @@ export class HttpFront {
       req.socket.destroy();
       return;
     }
-    write(res, decision.answer, requestId, decision.truncate);
+    write(res, decision.answer, requestId, decision.truncate, decision.cut === true);
   }
 
   /** The request's absolute URL, with the origin the client used (its Host header) for Link headers. */
@@ -109,18 +109,24 @@ export class HttpFront {
   }
 }
 
-function write(res: ServerResponse, answer: Answer, requestId: string, truncate: boolean): void {
+function write(res: ServerResponse, answer: Answer, requestId: string, truncate: boolean, cut: boolean): void {
   if (res.destroyed || res.writableEnded) return;
-  const full = Buffer.from(JSON.stringify(answer.body));
+  const full = Buffer.from(answer.raw ? answer.raw.text : JSON.stringify(answer.body));
   // Truncation keeps the HTTP framing valid (content-length matches): only the JSON is broken.
   const body = truncate ? full.subarray(0, Math.floor(full.length / 2)) : full;
   res.writeHead(answer.status, {
     ...BASE_HEADERS,
+    ...(answer.raw ? { 'content-type': answer.raw.contentType } : {}),
     ...answer.headers,
     'x-github-request-id': requestId,
     'content-length': String(body.length),
   });
-  res.end(body);
+  if (!cut) {
+    res.end(body);
+    return;
+  }
+  // A cut stream breaks the framing itself: the socket closes before content-length bytes arrived.
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
 }
 
 function internalError(error: unknown): Answer {

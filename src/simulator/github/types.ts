@@ -9,7 +9,15 @@ export type FaultKind =
   | 'slow'
   | 'connection_reset'
   | 'truncated_json'
-  | 'unauthorized';
+  | 'unauthorized'
+  /** 200 with an HTML page (`text/html`), as a proxy or GitHub's own error pages serve. */
+  | 'html_200'
+  /** 502 with an HTML page, as a load balancer serves. */
+  | 'html_502'
+  /** The route's answer announced with its full content-length, half sent, then the socket destroyed. */
+  | 'cut_stream'
+  /** 429 with `x-ratelimit-remaining: 0` and the window's `x-ratelimit-reset`, no `retry-after` (a spent primary budget; pair it with a short `rateLimit.windowSeconds`). */
+  | 'primary_limit_429';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'server_error',
@@ -18,10 +26,18 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'connection_reset',
   'truncated_json',
   'unauthorized',
+  'html_200',
+  'html_502',
+  'cut_stream',
+  'primary_limit_429',
 ];
 
-/** The default `kinds`: every fault a client is expected to survive by retrying. */
-export const TRANSIENT_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) => k !== 'unauthorized');
+/**
+ * The default `kinds`: faults a client is expected to survive by retrying at once or after a
+ * backoff. `primary_limit_429` is transient too but holds the whole token until its reset, so a
+ * fault rate over it would mostly measure waiting: ask for it by name.
+ */
+export const TRANSIENT_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) => k !== 'unauthorized' && k !== 'primary_limit_429');
 
 export interface FaultOptions {
   /** Probability 0..1 that a counted request gets a fault instead of its answer. */

@@ -6,6 +6,7 @@ import type {
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
   RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
+  LeaseOutcome, LeaseRequest, RunLease,
 } from '../../ports/run-store.js';
 import { DEFAULT_RUN_LIMIT, normalizeLimit, zeroCounts } from '../query-limits.js';
 import { MemoryChangeLog } from './change-log.js';
@@ -34,6 +35,7 @@ export class InMemoryRunStore implements RunStore {
   private readonly syncs = new Map<string, SyncRows>();
   private apiCallSeq = 0;
   private closed = false;
+  private readonly leases = new Map<string, RunLease>();
 
   async migrate(): Promise<void> {
     this.assertOpen();
@@ -78,6 +80,34 @@ export class InMemoryRunStore implements RunStore {
   async clearCancelRequest(syncId: string): Promise<void> {
     const rows = this.rowsOf(syncId);
     if (rows) rows.run.cancelRequest = null;
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<LeaseOutcome> {
+    this.assertOpen();
+    const held = this.leases.get(request.syncId);
+    const free = !held || held.owner === request.owner || held.heartbeatAt < request.staleBefore || held.owner === request.replaceOwner;
+    if (free) this.leases.set(request.syncId, { syncId: request.syncId, owner: request.owner, acquiredAt: request.now, heartbeatAt: request.now });
+    const lease = this.leases.get(request.syncId) as RunLease;
+    return { acquired: lease.owner === request.owner, lease: { ...lease } };
+  }
+
+  async heartbeatLease(syncId: string, owner: string, now: string): Promise<boolean> {
+    this.assertOpen();
+    const held = this.leases.get(syncId);
+    if (held?.owner !== owner) return false;
+    held.heartbeatAt = now;
+    return true;
+  }
+
+  async releaseLease(syncId: string, owner: string): Promise<void> {
+    this.assertOpen();
+    if (this.leases.get(syncId)?.owner === owner) this.leases.delete(syncId);
+  }
+
+  async getLease(syncId: string): Promise<RunLease | undefined> {
+    this.assertOpen();
+    const held = this.leases.get(syncId);
+    return held ? { ...held } : undefined;
   }
 
   async getRun(syncId: string): Promise<RunRow | undefined> {
@@ -229,7 +259,10 @@ export class InMemoryRunStore implements RunStore {
     const old = this.allRuns()
       .filter((run) => run.startedAt < before)
       .sort(byKeys((run) => [run.startedAt, run.syncId]));
-    for (const run of old) this.syncs.delete(run.syncId);
+    for (const run of old) {
+      this.syncs.delete(run.syncId);
+      this.leases.delete(run.syncId);
+    }
     return old.map((run) => run.syncId);
   }
 

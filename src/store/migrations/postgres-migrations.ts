@@ -177,6 +177,20 @@ function destinationChanges(s: string): string[] {
   ];
 }
 
+/** Version 5 (resume): run leases and persisted rate-limit holds (see the SQLite migration). */
+function leasesAndHolds(s: string): string[] {
+  return [
+    `CREATE TABLE ${s}.run_leases (
+      sync_id TEXT COLLATE "C" PRIMARY KEY,
+      owner TEXT NOT NULL,
+      heartbeat_at TIMESTAMPTZ NOT NULL,
+      acquired_at TIMESTAMPTZ NOT NULL
+    )`,
+    `ALTER TABLE ${s}.run_rate_limits ADD COLUMN held_until TIMESTAMPTZ`,
+    `ALTER TABLE ${s}.run_rate_limits ADD COLUMN hold_reason TEXT`,
+  ];
+}
+
 /** Version 8 (a small run store): see the SQLite migration of the same version. */
 function smallStore(s: string): string[] {
   return [
@@ -194,6 +208,7 @@ export function postgresMigrations(schema: string): Migration[] {
     { version: 1, name: 'initial schema', statements: initial(schema) },
     { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states', statements: service(schema) },
     { version: 4, name: 'destination changes', statements: destinationChanges(schema) },
+    { version: 5, name: 'run leases, persisted rate-limit holds', statements: leasesAndHolds(schema) },
     { version: 8, name: 'compressed audit bodies, partial record-status index', statements: smallStore(schema) },
   ];
 }

@@ -175,6 +175,21 @@ const DESTINATION_CHANGES: readonly string[] = [
   'CREATE INDEX destination_changes_partition ON destination_changes (sync_id, partition_key)',
 ];
 
+/**
+ * Version 5 (resume): who works on a sync now (a lease with a heartbeat, so two resumes of one sync
+ * cannot run at once), and rate-limit holds that outlive the process (a resume waits them out).
+ */
+const LEASES_AND_HOLDS: readonly string[] = [
+  `CREATE TABLE run_leases (
+    sync_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL,
+    acquired_at TEXT NOT NULL
+  )`,
+  'ALTER TABLE run_rate_limits ADD COLUMN held_until TEXT',
+  'ALTER TABLE run_rate_limits ADD COLUMN hold_reason TEXT',
+];
+
 /*
  * Version 8 (a small run store): audit bodies stored compressed (`body_encoding` names how; the
  * text columns stay for older rows), and the (sync_id, status) index of record states — a copy of
@@ -195,5 +210,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', statements: INITIAL },
   { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states', statements: SERVICE },
   { version: 4, name: 'destination changes', statements: DESTINATION_CHANGES },
+  { version: 5, name: 'run leases, persisted rate-limit holds', statements: LEASES_AND_HOLDS },
   { version: 8, name: 'compressed audit bodies, partial record-status index', statements: SMALL_STORE },
 ];

@@ -7,6 +7,7 @@ import type {
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
   RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
+  LeaseOutcome, LeaseRequest, RunLease,
 } from '../../ports/run-store.js';
 import { migratePostgres } from '../migrations/postgres-migrator.js';
 import { postgresMigrations } from '../migrations/postgres-migrations.js';
@@ -23,6 +24,7 @@ import {
 import { numberPlaceholders, valuesIn } from '../sql/sql-text.js';
 import { insertApiCalls, upsertChanges, upsertRecordStates } from './postgres-bulk.js';
 import { ChangeStoreSql, readChange, readChangeCount, readPartitionApiUsage } from '../sql/change-tables.js';
+import { LeaseSql, readLease } from '../sql/lease-sql.js';
 import { isUniqueViolation, postgresStoreError } from './postgres-store-error.js';
 
 export interface PostgresRunStoreOptions {
@@ -56,6 +58,7 @@ export class PostgresRunStore implements RunStore {
   private readonly schema: string;
   private readonly sql: RunStoreSql;
   private readonly changes: ChangeStoreSql;
+  private readonly leases: LeaseSql;
   private closed = false;
 
   constructor(options: PostgresRunStoreOptions) {
@@ -66,6 +69,7 @@ export class PostgresRunStore implements RunStore {
     this.schema = `"${this.schemaName}"`;
     this.sql = new RunStoreSql((name) => `${this.schema}.${name}`);
     this.changes = new ChangeStoreSql((name) => `${this.schema}.${name}`);
+    this.leases = new LeaseSql((name) => `${this.schema}.${name}`);
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
     const report = options.onBackgroundError ?? ((error: SyncError) => process.emitWarning(error));
     // Without a listener, an idle connection's error would crash the process.
@@ -126,6 +130,25 @@ export class PostgresRunStore implements RunStore {
 
   async clearCancelRequest(syncId: string): Promise<void> {
     await this.query('clearCancelRequest', { text: this.sql.clearCancelRequest, values: [syncId] });
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<LeaseOutcome> {
+    await this.query('acquireLease', this.leases.acquire(request));
+    const lease = optional(await this.rows('acquireLease', { text: this.leases.get, values: [request.syncId] }), readLease);
+    if (!lease) throw new SyncError('INTERNAL', `run store (postgres): lease of ${request.syncId} vanished while acquiring it`);
+    return { acquired: lease.owner === request.owner, lease };
+  }
+
+  async heartbeatLease(syncId: string, owner: string, now: string): Promise<boolean> {
+    return (await this.query('heartbeatLease', { text: this.leases.heartbeat, values: [now, syncId, owner] })).rowCount === 1;
+  }
+
+  async releaseLease(syncId: string, owner: string): Promise<void> {
+    await this.query('releaseLease', { text: this.leases.release, values: [syncId, owner] });
+  }
+
+  async getLease(syncId: string): Promise<RunLease | undefined> {
+    return optional(await this.rows('getLease', { text: this.leases.get, values: [syncId] }), readLease);
   }
 
   async previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined> {

@@ -15,7 +15,7 @@ export interface Query {
 /** The predicate of the partial index `record_states_unsynced`. */
 const UNSYNCED = "status <> 'synced'";
 
-const RUN_CHILD_TABLES = ['destination_changes', 'run_rate_limits', 'checkpoints', 'api_calls', 'record_states', 'batches', 'partitions', 'run_attempts'] as const;
+const RUN_CHILD_TABLES = ['run_leases', 'destination_changes', 'run_rate_limits', 'checkpoints', 'api_calls', 'record_states', 'batches', 'partitions', 'run_attempts'] as const;
 
 /**
  * Every statement of the run store, written once for both SQL adapters. `table` qualifies a table

@@ -8,6 +8,7 @@ import type {
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
   RecordCounts, RecordStateQuery, RecordStateRow, RunAttemptRow, RunFilter, RunRow, RunStore,
+  LeaseOutcome, LeaseRequest, RunLease,
 } from '../../ports/run-store.js';
 import { migrateSqlite } from '../migrations/sqlite-migrator.js';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite-migrations.js';
@@ -27,6 +28,7 @@ import {
   runColumns,
 } from '../sql/run-tables.js';
 import { valuesIn } from '../sql/sql-text.js';
+import { LeaseSql, readLease } from '../sql/lease-sql.js';
 import { isUniqueViolation, sqliteStoreError } from './sqlite-store-error.js';
 
 export interface SqliteRunStoreOptions {
@@ -34,12 +36,15 @@ export interface SqliteRunStoreOptions {
   path: string;
   /** How long a write waits for another process's lock before failing with TIMEOUT. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /** Open for reading only: nothing is created, migrated or written (read-only commands). */
+  readonly?: boolean;
 }
 
 type Bindable = string | number | null | Uint8Array;
 
 const SQL = new RunStoreSql((name) => name);
 const CHANGES = new ChangeStoreSql((name) => name);
+const LEASES = new LeaseSql((name) => name);
 
 /**
  * The embedded run store: one SQLite file in WAL mode, so the CLI, `serve` and readers such as
@@ -49,13 +54,16 @@ const CHANGES = new ChangeStoreSql((name) => name);
 export class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement<Bindable[]>>();
+  private readonly readonly: boolean;
 
   constructor(options: SqliteRunStoreOptions) {
     const inMemory = options.path === ':memory:' || options.path === '';
-    if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+    this.readonly = options.readonly === true && !inMemory;
+    if (!inMemory && !this.readonly) mkdirSync(dirname(options.path), { recursive: true });
     const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
-    this.db = new Database(options.path, { timeout: busyTimeoutMs });
-    this.db.pragma('journal_mode = WAL');
+    this.db = new Database(options.path, { timeout: busyTimeoutMs, readonly: this.readonly, fileMustExist: this.readonly });
+    // A reader leaves the journal mode to the writers (setting it writes the file).
+    if (!this.readonly) this.db.pragma('journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode; a power loss may drop the last
     // commits, which a resumed run redoes from its checkpoint. It makes commits much cheaper.
     this.db.pragma('synchronous = NORMAL');
@@ -64,6 +72,8 @@ export class SqliteRunStore implements RunStore {
   }
 
   async migrate(): Promise<void> {
+    // A read-only store is read as it is; the next writer migrates it.
+    if (this.readonly) return;
     this.guard('migrate', () => migrateSqlite(this.db, SQLITE_MIGRATIONS));
   }
 
@@ -116,6 +126,29 @@ export class SqliteRunStore implements RunStore {
 
   async clearCancelRequest(syncId: string): Promise<void> {
     this.guard('clearCancelRequest', () => this.write(SQL.clearCancelRequest, [syncId]));
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<LeaseOutcome> {
+    return this.guard('acquireLease', () =>
+      this.db.transaction((): LeaseOutcome => {
+        const query = LEASES.acquire(request);
+        this.write(query.text, query.values);
+        const lease = readLease(this.all({ text: LEASES.get, values: [request.syncId] })[0] as SqlRow);
+        return { acquired: lease.owner === request.owner, lease };
+      }).immediate(),
+    );
+  }
+
+  async heartbeatLease(syncId: string, owner: string, now: string): Promise<boolean> {
+    return this.guard('heartbeatLease', () => this.write(LEASES.heartbeat, [now, syncId, owner]) === 1);
+  }
+
+  async releaseLease(syncId: string, owner: string): Promise<void> {
+    this.guard('releaseLease', () => this.write(LEASES.release, [syncId, owner]));
+  }
+
+  async getLease(syncId: string): Promise<RunLease | undefined> {
+    return this.guard('getLease', () => optional(this.all({ text: LEASES.get, values: [syncId] })[0], readLease));
   }
 
   async previousRun(pipeline: string, syncId: string): Promise<RunRow | undefined> {

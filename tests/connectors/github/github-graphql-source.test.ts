@@ -129,7 +129,7 @@ describe('GitHub source in GraphQL mode', () => {
     const [partition] = await graphql.listPartitions();
     const { records, failures } = await readAll(graphql, partition!);
     const [broken] = sim.manyReviewPulls();
-    expect(failures).toEqual([{ key: broken, category: 'SERVER_ERROR', message: expect.stringMatching(/^reviews could not be read: GitHub 502/) }]);
+    expect(failures).toEqual([{ key: broken, category: 'SERVER_ERROR', message: expect.stringMatching(/^reviews could not be read: POST \/graphql → 502 Bad Gateway: Server Error$/) }]);
     expect(records.filter((r) => r.entity === 'pull_request')).toHaveLength(5);
     expect(records.some((r) => r.key === broken || r.key.startsWith(`${broken}/`))).toBe(false);
     expect(records.filter((r) => r.entity === 'review')).toHaveLength(5);

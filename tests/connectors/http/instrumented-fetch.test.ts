@@ -113,6 +113,36 @@ describe('instrumented fetch', () => {
     expect(s.audit[6]).toMatchObject({ status: 200, attempt: 2, responseBody: '[{"id":6}]' });
   });
 
+  it('retries a 200 HTML page as SERVER_ERROR before any client parses it; spent retries name call, status, content type and snippet', async () => {
+    const html = { status: 200, body: '<html><title>Unicorn!</title></html>', headers: { ...rateHeaders(4990), 'content-type': 'text/html' } };
+    const recovered = setup([html, { status: 200, body: '[]', headers: rateHeaders(4989) }]);
+    expect((await request(recovered.instrumented)).status).toBe(200);
+    expect(recovered.audit.map((a) => a.errorCategory)).toEqual(['SERVER_ERROR', null]);
+
+    const spent = setup([html, html], { maxAttempts: 2 });
+    const error = (await request(spent.instrumented).catch((e: unknown) => e)) as SyncError;
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error.category).toBe('SERVER_ERROR');
+    expect(error.message).toBe(
+      'GET /repos/{owner}/{repo}/pulls → 200 OK: 200 with a success status with a body that is not JSON (content-type text/html): <html><title>Unicorn!</title></html>',
+    );
+  });
+
+  it('a body cut before content-length is a NETWORK_ERROR, retried', async () => {
+    const cut = new Response(new ReadableStream({ start: (c) => c.error(new TypeError('terminated')) }), { status: 200, headers: rateHeaders(4990) });
+    const s = setup([{ status: 200, body: '[]', headers: rateHeaders(4989) }]);
+    let first = true;
+    const instrumented = createInstrumentedFetch({
+      policy: githubPolicy, tokenId: 't', scheduler: s.scheduler, telemetry: s.telemetry, retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 },
+      requestTimeoutMs: 1000, clock: s.clock, auditBodies: 'all',
+      fetch: (async () => { if (first) { first = false; return cut; } throw new Error('unexpected'); }) as unknown as typeof fetch,
+    });
+    const error = (await request(instrumented).catch((e: unknown) => e)) as SyncError;
+    expect(error.category).toBe('NETWORK_ERROR');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('response body cut mid-stream (status 200)');
+  });
+
   it('does not retry 401 and throws a SyncError with the category', async () => {
     const s = setup([{ status: 401, body: '{"message":"Bad credentials"}', headers: { 'content-type': 'application/json' } }]);
     const error = await request(s.instrumented).catch((e: unknown) => e);

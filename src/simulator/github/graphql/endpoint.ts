@@ -50,7 +50,7 @@ export function planGraphql(call: GraphqlCall, deps: GraphqlEndpointDeps): Plan 
   if (fault) deps.stats.faultInjected(fault.kind);
   if (fault?.kind === 'connection_reset') return { type: 'reset', release };
   const replaced = fault ? faultAnswer(fault, call.requestId) : undefined;
-  const delivery = { extraDelayMs: fault?.kind === 'slow' ? fault.delayMs : 0, truncate: fault?.kind === 'truncated_json', release };
+  const delivery = { extraDelayMs: fault?.kind === 'slow' ? fault.delayMs : 0, truncate: fault?.kind === 'truncated_json', cut: fault?.kind === 'cut_stream', release };
   if (replaced) return { type: 'answer', answer: withHeaders(replaced, rateLimitHeaders(points.peek())), ...delivery };
   if (call.body === undefined) return { type: 'answer', answer: withHeaders(bodyTooLarge(), rateLimitHeaders(points.peek())), ...delivery };
   const outcome = runQuery(call.body, deps.query);
