@@ -22,7 +22,7 @@ export interface WorkerArgs {
   partitionConcurrency: number;
   maxConcurrentRequests: number;
   execute: boolean;
-  auditBodies: 'all' | 'errors' | 'none';
+  auditBodies: 'errors+sample' | 'all' | 'errors' | 'none';
   maxPerEndpointPerMinute?: number;
   /** Epoch ms to start the sync at (e.g. a rate-limit window boundary). */
   startAt?: number;

@@ -14,7 +14,7 @@ const SIZES: { label: string; repos: number; prsPerRepo: number }[] = [
 /**
  * How both sides scale with the sync's size, 10k → 100k (→ 1M with --1m) pull requests on a
  * zero-latency simulator without limits, no reviews: wall time, peak RSS and bytes on disk per
- * record (Syncscope: run store + destination, at the default audit of every call's bodies; the
+ * record (Syncscope: run store + destination, at the default audit bodies "errors+sample"; the
  * peer: its database), one run of each per size.
  */
 export async function peerScaling(): Promise<BenchFigure[]> {
@@ -45,6 +45,10 @@ export async function peerScaling(): Promise<BenchFigure[]> {
         case: 'peer', metric: `${size.label} records: peak RSS, Syncscope ÷ peer`, value: rss, unit: '×',
         ...(size.label === '1M' ? { target: '≤ 1.2', pass: rss <= 1.2 } : {}),
         note: `Syncscope ${Math.round(syncscope.maxRssMb)} MB, peer ${Math.round(peer.maxRssMb)} MB`,
+      },
+      {
+        case: 'peer', metric: `${size.label} records: run store bytes per record (audit bodies "errors+sample")`, value: Math.round(syncscope.storeBytes / records), unit: 'B',
+        target: '≤ 250', pass: syncscope.storeBytes / records <= 250,
       },
       {
         case: 'peer', metric: `${size.label} records: bytes on disk per record, Syncscope`, value: Math.round(bytes(syncscope)), unit: 'B',

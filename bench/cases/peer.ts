@@ -41,7 +41,7 @@ const CONDITIONS: Condition[] = [
  * 100 PRs × 2 reviews), 50 ms latency (8 × 60 × 2) and a tight primary budget (20 × 500, no
  * reviews, each side starting on a window boundary). Figures are Syncscope ÷ peer, the median of
  * the pairs' ratios; then the scaling of both (peer-scaling.ts). Syncscope runs at the product's
- * defaults: audit bodies "all", telemetry on without a backend.
+ * defaults: audit bodies "errors+sample", telemetry on without a backend.
  */
 export async function peer(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];

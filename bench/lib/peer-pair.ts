@@ -27,13 +27,13 @@ export interface PairOptions {
 }
 
 /**
- * Syncscope (the bench's sync worker at the product's defaults: audit bodies "all", telemetry on
+ * Syncscope (the bench's sync worker at the product's defaults: audit bodies "errors+sample", telemetry on
  * without a backend, per_page and batch 100, 4 repositories at once, 8 calls in flight) on `sim`.
  */
 export async function runSyncscope(sim: GithubSimulator, options: PairOptions): Promise<SideRun> {
   const before = sim.stats();
   const run = await runWorker(
-    standardSync(sim, { auditBodies: 'all', includeReviews: options.includeReviews, ...(options.startAt ? { startAt: options.startAt() } : {}) }, { unbounded: options.unbounded }),
+    standardSync(sim, { auditBodies: 'errors+sample', includeReviews: options.includeReviews, ...(options.startAt ? { startAt: options.startAt() } : {}) }, { unbounded: options.unbounded }),
     { SYNCSCOPE_LOG_LEVEL: 'info' },
   );
   if (run.status !== 'succeeded') throw new Error(`peer: Syncscope ended ${run.status}`);

@@ -76,7 +76,7 @@ export function copyIntoStaging(pool: pg.Pool, schema: string): CommitFn {
 }
 
 /** A value in COPY's text format: `\N` for null, backslash escapes for the separators. */
-function copyText(value: string | number | boolean | null): string {
+function copyText(value: string | number | boolean | null | Uint8Array): string {
   if (value === null) return '\\N';
   return String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }

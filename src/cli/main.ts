@@ -120,6 +120,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .requiredOption('--older-than <duration>', 'e.g. 30d, 12h, 2w')
     .option('--store <path-or-url>', 'run store: SQLite path or postgres:// URL', './data/syncscope.db')
     .option('--reports-dir <dir>', 'root of the report folders', './reports')
+    .option('--bodies-older-than <duration>', 'also drop the audit bodies (not the rows) of runs older than this (audit.body_retention)', '7d')
     .option('--json', 'print JSON')
     .action(async (options) => setExitCode(await (await import('./commands/prune.js')).pruneCommand(options)));
 

@@ -54,14 +54,28 @@ export const apiSection = z
   .strict()
   .default({ max_concurrent_per_token: 8, request_timeout_ms: 15_000, max_attempts: 5, reset_margin_ms: 250, pace_below_share: 0.1, max_requests_per_minute_per_endpoint: 800 });
 
+export const AUDIT_BODIES = ['errors+sample', 'all', 'errors', 'none'] as const;
+
+const AUDIT_DEFAULTS = {
+  bodies: 'errors+sample' as const,
+  sample_first: 3,
+  sample_every: 500,
+  body_retention: '7d',
+  max_body_bytes: 64 * 1024,
+  secret_keys: DEFAULT_SECRET_KEYS,
+};
+
 export const auditSection = z
   .object({
-    bodies: z.enum(['all', 'errors', 'none']).default('all').describe('Which API calls keep request/response bodies in the audit trail.'),
-    max_body_bytes: z.number().int().min(256).default(64 * 1024).describe('Bodies longer than this are cut (and marked truncated).'),
+    bodies: z.enum(AUDIT_BODIES).default(AUDIT_DEFAULTS.bodies).describe('Which API calls keep request/response bodies: "errors+sample" = failed and retried calls plus a sample of successes; "all", "errors" (failed calls only) or "none". Every call keeps its audit row either way.'),
+    sample_first: z.number().int().min(0).default(AUDIT_DEFAULTS.sample_first).describe('"errors+sample": the first N successful calls of each operation per run keep their bodies.'),
+    sample_every: z.number().int().min(0).default(AUDIT_DEFAULTS.sample_every).describe('"errors+sample": after those, 1 in K successful calls of each operation keeps its bodies (0 = none).'),
+    body_retention: z.string().regex(/^\d+[mhdw]$/, 'a duration like 12h, 7d or 2w').default(AUDIT_DEFAULTS.body_retention).describe('Bodies of calls older than this are dropped (the rows stay) when a run starts; `syncscope prune --bodies-older-than` does the same.'),
+    max_body_bytes: z.number().int().min(256).default(AUDIT_DEFAULTS.max_body_bytes).describe('Bodies longer than this are cut (and marked truncated).'),
     secret_keys: z.array(z.string().min(1)).default(DEFAULT_SECRET_KEYS).describe('Field names that look secret; their values are redacted everywhere.'),
   })
   .strict()
-  .default({ bodies: 'all', max_body_bytes: 64 * 1024, secret_keys: DEFAULT_SECRET_KEYS });
+  .default(AUDIT_DEFAULTS);
 
 export const reportsSection = z
   .object({ dir: z.string().min(1).default('./reports').describe('Root of the per-sync report folders.') })

@@ -406,6 +406,13 @@ export interface RunStore {
   /** Deletes runs started before `before` (ISO) with all their rows; returns their sync IDs. */
   deleteRunsStartedBefore(before: string): Promise<string[]>;
 
+  /**
+   * Drops the request/response bodies of the API calls of runs started before `before` (ISO),
+   * keeping every call's row (`audit.body_retention` is shorter than the rows'); returns how many
+   * calls lost bodies.
+   */
+  dropApiCallBodiesBefore(before: string): Promise<number>;
+
   /** Closes connections. */
   close(): Promise<void>;
 }

@@ -31,6 +31,7 @@ export function githubConnectors(config: GithubPipelineConfig, ctx: PipelineCont
       requestTimeoutMs: config.api.request_timeout_ms,
       clock: ctx.clock,
       auditBodies: config.audit.bodies,
+      auditSample: { first: config.audit.sample_first, every: config.audit.sample_every },
       signal: ctx.signal,
     }),
   });

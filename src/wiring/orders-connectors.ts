@@ -55,6 +55,7 @@ export function ordersConnectors(config: OrdersPipelineConfig, ctx: PipelineCont
             requestTimeoutMs: config.api.request_timeout_ms,
             clock: ctx.clock,
             auditBodies: config.audit.bodies,
+            auditSample: { first: config.audit.sample_first, every: config.audit.sample_every },
             signal: ctx.signal,
           }),
         }),

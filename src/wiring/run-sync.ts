@@ -20,6 +20,7 @@ import { HeldRunLease } from './run-lease.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
 import type { Runtime } from './runtime.js';
 import { SchedulerPool } from './scheduler-pool.js';
+import { durationMs } from '../config/durations.js';
 
 export interface SyncRequest {
   config: PipelineConfig;
@@ -64,6 +65,9 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   const resumed = request.resume ? await assertResumable(store, request.resume) : undefined;
   const onlyRecordKeys = request.retryFailed ? await failedRecordKeys(store, request.retryFailed) : undefined;
   const syncId = request.resume ?? request.syncId ?? newSyncId(new Date(clock.now()));
+  // audit.body_retention: older runs' bodies go, their audit rows stay. Best effort: a store too
+  // busy for it now is cleared by the next run (or `prune`), and must not fail this one.
+  await store.dropApiCallBodiesBefore(new Date(clock.now() - durationMs(config.audit.body_retention)).toISOString()).catch(() => 0);
 
   const redactor = new Redactor({
     secretKeys: config.audit.secret_keys,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRow } from '../../src/ports/run-store.js';
 import { openRunStore } from '../../src/store/open-run-store.js';
-import { aPartition, aRun, aRecordState, aBatch } from '../contract/run-store.fixtures.js';
+import { aPartition, aRun, aRecordState, aBatch, anApiCall } from '../contract/run-store.fixtures.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const DAY = 86_400_000;
@@ -40,6 +40,8 @@ describe('runs, show and prune on an existing store', () => {
         records: [aRecordState(WIDE, key, 1), aRecordState(WIDE, key, 2, failed ? { status: 'failed', errorCategory: 'CONFLICT', errorMessage: 'duplicate external key' } : {})],
       });
     }
+    // The failed run 2 days ago keeps a call body; a 1-day body retention drops it, not the row.
+    await s.recordApiCalls([anApiCall(RECENT_FAILED, { startedAt: iso(2 * DAY - 1000) })]);
     await s.close();
     for (const id of [OLD, RECENT_FAILED]) {
       mkdirSync(join(reports, 'sync', id), { recursive: true });
@@ -95,7 +97,14 @@ describe('runs, show and prune on an existing store', () => {
     expect(existsSync(join(reports, 'sync', OLD))).toBe(false);
     expect(existsSync(join(reports, 'sync', RECENT_FAILED))).toBe(true);
     expect(ids((await runCli(['runs', '--store', store, '--json'])).stdout)).toEqual([WIDE, RECENT_FAILED]);
-    const again = await runCli(['prune', '--older-than', '30d', '--store', store, '--reports-dir', reports]);
+    // The default body retention (7d) spared the 2-day-old run's call body; 1d drops it, the row stays.
+    expect(out.api_call_bodies_dropped).toBe(0);
+    const again = await runCli(['prune', '--older-than', '30d', '--bodies-older-than', '1d', '--store', store, '--reports-dir', reports]);
     expect(again.stdout).toMatch(/^No runs started before /);
+    expect(again.stdout).toContain('Dropped the audit bodies of 1 API call(s)');
+    const s = await openRunStore({ kind: 'sqlite', path: store });
+    const calls = await s.listApiCalls(RECENT_FAILED);
+    await s.close();
+    expect(calls.map((c) => [c.status, c.responseBody])).toEqual([[200, null]]);
   });
 });

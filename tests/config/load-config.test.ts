@@ -20,7 +20,7 @@ describe('pipeline config', () => {
     expect(yaml.source.repos).toEqual(['octo/api', 'octo/web']);
     expect(yaml.store).toEqual({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', schema: 'syncscope' });
     expect(yaml.options).toEqual({ batch_size: 100, partition_concurrency: 4, distributed: false });
-    expect(yaml.audit.bodies).toBe('all');
+    expect(yaml.audit.bodies).toBe('errors+sample');
   });
 
   it('names every bad key, unknown keys included', () => {

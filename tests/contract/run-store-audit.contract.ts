@@ -95,6 +95,20 @@ export function describeAuditContract(ctx: StoreContext): void {
       expect(await ctx.store.listApiCalls(sync)).toEqual([call, anApiCall(sync, { requestHeaders: {}, startedAt: isoAt(7) })]);
     });
 
+    it('drops the bodies of calls of runs started before a cutoff, keeping every row (body retention)', async () => {
+      const later = aRun({ syncId: syncIdAt(8, '0B0D1E50'), startedAt: isoAt(8) });
+      await ctx.store.createRun(run);
+      await ctx.store.createRun(later);
+      await ctx.store.recordApiCalls(calls);
+      await ctx.store.recordApiCalls([anApiCall(later.syncId, { startedAt: isoAt(8, 1) })]);
+      // Three of the old run's four calls hold a body (the timeout has none).
+      expect(await ctx.store.dropApiCallBodiesBefore(isoAt(7))).toBe(3);
+      const old = await ctx.store.listApiCalls(sync);
+      expect(old).toEqual(calls.map((c) => ({ ...c, requestBody: null, responseBody: null })));
+      expect(await ctx.store.listApiCalls(later.syncId)).toEqual([anApiCall(later.syncId, { startedAt: isoAt(8, 1) })]);
+      expect(await ctx.store.dropApiCallBodiesBefore(isoAt(7))).toBe(0);
+    });
+
     it('accepts an empty list of calls', async () => {
       await ctx.store.createRun(run);
       await ctx.store.recordApiCalls([]);

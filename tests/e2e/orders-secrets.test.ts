@@ -9,6 +9,7 @@ import { demoBoard, seedDemoOrders } from '../../src/wiring/demo/orders-demo.js'
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { jsonLines, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 import { ordersToml, updateRows } from './orders-helpers.js';
+import { decodedRows } from '../helpers/store-rows.js';
 
 /** The Monday token (MONDAY_API_TOKEN): on every request's Authorization header. */
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.PlantedMondayToken.s3cr3tSignature42';
@@ -76,7 +77,7 @@ describe('orders: the Monday token and secret fields stay out of every output', 
     expect(result.code, result.stderr.slice(-2000)).toBe(1);
     expect(summary.records).toMatchObject({ synced: 11, failed: 1 });
     const db = new Database(storePath, { readonly: true });
-    const call = db.prepare("SELECT request_headers, response_body FROM api_calls WHERE sync_id = ? AND operation = 'writeItems' LIMIT 1").get(summary.sync_id) as { request_headers: string; response_body: string };
+    const call = decodedRows(db, "SELECT * FROM api_calls WHERE sync_id = ? AND operation = 'writeItems' LIMIT 1", summary.sync_id)[0] as unknown as { request_headers: string; response_body: string };
     const failed = db.prepare("SELECT error_message FROM record_states WHERE sync_id = ? AND status = 'failed'").pluck().get(summary.sync_id) as string;
     db.close();
     expect(JSON.parse(call.request_headers).authorization).toBe('[REDACTED]');
@@ -100,7 +101,7 @@ describe('orders: the Monday token and secret fields stay out of every output', 
     const db = new Database(storePath, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['runs', 'record_states', 'api_calls', 'destination_changes']));
-    for (const table of tables) expectClean(`table ${table}`, JSON.stringify(db.prepare(`SELECT * FROM "${table}"`).all()));
+    for (const table of tables) expectClean(`table ${table}`, JSON.stringify(decodedRows(db, `SELECT * FROM "${table}"`)));
     db.close();
     for (const file of [storePath, `${storePath}-wal`].filter(existsSync)) expectClean(file, readFileSync(file).toString('latin1'));
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { decodedRows } from '../helpers/store-rows.js';
 
 const TOKEN = 'ghp_auditTrailTestToken00000000000000000';
 
@@ -36,7 +37,7 @@ describe('payload audit trail', () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     const summary = JSON.parse(result.stdout) as { sync_id: string; trace_id: string; api: { requests: number } };
     const db = new Database(storePath, { readonly: true });
-    const rows = db.prepare('SELECT * FROM api_calls WHERE sync_id = ? ORDER BY id').all(summary.sync_id) as AuditRow[];
+    const rows = decodedRows(db, 'SELECT * FROM api_calls WHERE sync_id = ? ORDER BY id', summary.sync_id) as unknown as AuditRow[];
     db.close();
     return { summary, rows };
   };
@@ -63,10 +64,17 @@ describe('payload audit trail', () => {
       expect(clientSpans.has(row.span_id), `span ${row.span_id} exported`).toBe(true);
       expect(JSON.parse(row.request_headers).authorization).toBe('[REDACTED]');
       expect(row.url).not.toContain(TOKEN);
-      // Under the 64 KiB default cap, bodies are whole.
+      // Under the 64 KiB default cap, the bodies kept are whole.
       expect(row.truncated).toBe(0);
-      expect(() => JSON.parse(row.response_body ?? '')).not.toThrow();
+      if (row.response_body !== null) expect(() => JSON.parse(row.response_body!)).not.toThrow();
     }
+    // Default "errors+sample": the first 3 successful calls of each operation keep bodies, the rest not.
+    const byOperation = new Map<string, AuditRow[]>();
+    for (const row of rows) byOperation.set(row.operation, [...(byOperation.get(row.operation) ?? []), row]);
+    for (const [operation, calls] of byOperation) {
+      expect(calls.map((c) => c.response_body !== null), operation).toEqual(calls.map((_, i) => i < 3));
+    }
+    expect(rows.filter((r) => r.response_body === null).length).toBeGreaterThan(0);
   });
 
   it('cuts bodies at audit.max_body_bytes and marks them truncated; audit.secret_keys redacts the fields named', async () => {

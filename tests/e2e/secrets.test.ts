@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { decodedRows } from '../helpers/store-rows.js';
 import { jsonLines, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 
 /** The client's token (GITHUB_TOKEN): the simulator requires it, so it is on every request. */
@@ -146,7 +147,7 @@ const sinks = {
     const db = new Database(s.storePath, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['runs', 'partitions', 'batches', 'record_states', 'api_calls', 'checkpoints']));
-    for (const table of tables) expectClean(`table ${table}`, JSON.stringify(db.prepare(`SELECT * FROM "${table}"`).all()));
+    for (const table of tables) expectClean(`table ${table}`, JSON.stringify(decodedRows(db, `SELECT * FROM "${table}"`)));
     db.close();
     for (const file of [s.storePath, `${s.storePath}-wal`].filter(existsSync)) expectClean(file, readFileSync(file).toString('latin1'));
   },
@@ -165,7 +166,7 @@ describe('secrets (the client token, secret fields in an API response body) stay
     expect(s.result.code, s.result.stderr.slice(-2000)).toBe(0);
     expect(s.summary.records.synced).toBe(36);
     const db = new Database(s.storePath, { readonly: true });
-    const call = db.prepare("SELECT request_headers, response_body FROM api_calls WHERE sync_id = ? AND operation = 'repos.listForOrg'").get(s.summary.sync_id) as { request_headers: string; response_body: string };
+    const call = decodedRows(db, "SELECT * FROM api_calls WHERE sync_id = ? AND operation = 'repos.listForOrg'", s.summary.sync_id)[0] as unknown as { request_headers: string; response_body: string };
     db.close();
     expect(JSON.parse(call.request_headers).authorization).toBe('[REDACTED]');
     for (const field of ['token', 'password', 'api_key', 'webhook_secret']) expect(call.response_body).toContain(`"${field}":"[REDACTED]"`);

@@ -57,6 +57,7 @@ describe('PostgresRunStore in its schema', () => {
         { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states' },
         { version: 4, name: 'destination changes' },
         { version: 5, name: 'run leases, persisted rate-limit holds' },
+        { version: 8, name: 'compressed audit bodies, partial record-status index' },
       ]);
       expect(versions.rows).toEqual(postgresMigrations('"s"').map((m) => ({ version: m.version, name: m.name })));
     } finally {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteRunStore } from '../../src/store/sqlite/sqlite-run-store.js';
 import { describeRunStore } from '../contract/run-store.contract.js';
-import { aRun, isoAt, syncIdAt } from '../contract/run-store.fixtures.js';
+import { aRun, anApiCall, isoAt, syncIdAt } from '../contract/run-store.fixtures.js';
 
 const dirs: string[] = [];
 
@@ -55,10 +55,39 @@ describe('SqliteRunStore on disk', () => {
         { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states' },
         { version: 4, name: 'destination changes' },
         { version: 5, name: 'run leases, persisted rate-limit holds' },
+        { version: 8, name: 'compressed audit bodies, partial record-status index' },
       ]);
       expect(versions).toEqual(SQLITE_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
       const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").pluck().all();
-      expect(indexes).toEqual(expect.arrayContaining(['record_states_sync_status', 'api_calls_sync_id']));
+      expect(indexes).toEqual(expect.arrayContaining(['record_states_unsynced', 'api_calls_sync_id']));
+      expect(indexes).not.toContain('record_states_sync_status');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('stores kept audit bodies deflate-compressed (smaller than the text) and reads them back as text', async () => {
+    const path = join(tempDir(), 'runs.db');
+    const store = new SqliteRunStore({ path });
+    const sync = syncIdAt(5, '7AC96AF9');
+    const page = JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ id: i, state: 'closed', title: `PR ${i}`, labels: [] })));
+    const call = anApiCall(sync, { requestBody: '{"query":"{ viewer { login } }"}', responseBody: page });
+    try {
+      await store.migrate();
+      await store.createRun(aRun({ syncId: sync, startedAt: isoAt(5) }));
+      await store.recordApiCalls([call, anApiCall(sync, { responseBody: null, startedAt: isoAt(7) })]);
+      expect(await store.listApiCalls(sync)).toEqual([call, anApiCall(sync, { responseBody: null, startedAt: isoAt(7) })]);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT body_encoding, request_body, response_body, length(response_body_bin) AS stored FROM api_calls ORDER BY id').all();
+      expect(rows).toEqual([
+        { body_encoding: 'deflate', request_body: null, response_body: null, stored: expect.any(Number) },
+        { body_encoding: null, request_body: null, response_body: null, stored: null },
+      ]);
+      expect((rows[0] as { stored: number }).stored).toBeLessThan(page.length / 4);
     } finally {
       db.close();
     }

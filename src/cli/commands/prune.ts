@@ -8,6 +8,8 @@ import { DEFAULT_REPORTS_DIR } from './show.js';
 
 export interface PruneOptions {
   olderThan: string;
+  /** Audit bodies of runs older than this go too, their rows stay (default 7d, as `audit.body_retention`). */
+  bodiesOlderThan?: string;
   store?: string;
   reportsDir?: string;
   json?: boolean;
@@ -21,9 +23,12 @@ export interface PruneOptions {
 export async function pruneCommand(options: PruneOptions): Promise<number> {
   const cutoff = parseOlderThan(options.olderThan);
   const store = await openExistingStore(options.store);
+  const bodiesCutoff = parseOlderThan(options.bodiesOlderThan ?? '7d');
   let removed: string[];
+  let bodiesDropped: number;
   try {
     removed = await store.deleteRunsStartedBefore(cutoff);
+    bodiesDropped = await store.dropApiCallBodiesBefore(bodiesCutoff);
   } finally {
     await store.close();
   }
@@ -38,12 +43,13 @@ export async function pruneCommand(options: PruneOptions): Promise<number> {
     folders.push(dir);
   }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ cutoff, runs_removed: removed, report_folders_removed: folders })}\n`);
+    process.stdout.write(`${JSON.stringify({ cutoff, runs_removed: removed, report_folders_removed: folders, bodies_cutoff: bodiesCutoff, api_call_bodies_dropped: bodiesDropped })}\n`);
   } else if (removed.length === 0) {
     process.stdout.write(`No runs started before ${cutoff}.\n`);
   } else {
     const lines = removed.map((id) => `  ${id}${folders.includes(syncReportDir(reportsDir, id)) ? ' (+ report folder)' : ''}`);
     process.stdout.write(`Removed ${removed.length} run(s) started before ${cutoff} and ${folders.length} report folder(s):\n${lines.join('\n')}\n`);
   }
+  if (!options.json && bodiesDropped > 0) process.stdout.write(`Dropped the audit bodies of ${bodiesDropped} API call(s) of runs started before ${bodiesCutoff} (the rows stay).\n`);
   return 0;
 }

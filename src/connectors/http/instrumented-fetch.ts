@@ -13,11 +13,12 @@ import { responseWithParsedBody } from './parsed-body.js';
 import { COST_HEADER, graphqlOperationOf, type GraphqlOperation } from './graphql-operation.js';
 import { failureMessage, transportDetail } from './failure-message.js';
 import { shapeFailure } from './response-shape.js';
+import { AuditBodySampler, type AuditBodies, type AuditSample } from './audit-body-sampler.js';
 
 /** Header a connector sets to pass the URL template (e.g. from octokit's route); never sent. */
 export const ROUTE_HEADER = 'x-syncscope-route';
 
-export type AuditBodies = 'all' | 'errors' | 'none';
+export type { AuditBodies } from './audit-body-sampler.js';
 
 export interface InstrumentedFetchOptions {
   policy: ProviderPolicy;
@@ -29,6 +30,8 @@ export interface InstrumentedFetchOptions {
   requestTimeoutMs: number;
   clock: Clock;
   auditBodies: AuditBodies;
+  /** For "errors+sample": how many successes per operation keep their bodies (default first 3, then 1 in 500). */
+  auditSample?: AuditSample;
   random?: () => number;
   /** Aborts waits and calls when the run is told to stop. */
   signal?: AbortSignal;
@@ -57,6 +60,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
   const baseFetch = options.fetch ?? fetch;
   const reporter = new RateLimitReporter(options.telemetry, options.policy.connector);
   const { telemetry, policy } = options;
+  const sampler = new AuditBodySampler(options.auditBodies, options.auditSample);
 
   return async function instrumentedFetch(input, init) {
     const attemptInfo = describe(input, init, policy, options.tokenId);
@@ -96,7 +100,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
         setInFlight(options);
       }
       const durationMs = options.clock.now() - startedAt;
-      finishAttempt(options, span, attemptInfo, attempt, { observed, rateLimit, failure, durationMs });
+      finishAttempt(options, span, attemptInfo, attempt, { observed, rateLimit, failure, durationMs }, sampler);
 
       if (!failure && observed) return toResponse(observed);
       const failed = failure ?? { category: 'INTERNAL' as ErrorCategory, message: 'no response' };
@@ -247,7 +251,7 @@ interface AttemptOutcome {
   durationMs: number;
 }
 
-function finishAttempt(options: InstrumentedFetchOptions, span: Span, info: Attempt, attempt: number, outcome: AttemptOutcome): void {
+function finishAttempt(options: InstrumentedFetchOptions, span: Span, info: Attempt, attempt: number, outcome: AttemptOutcome, sampler: AuditBodySampler): void {
   const { telemetry, policy } = options;
   const { observed, rateLimit, failure, durationMs } = outcome;
   const safeUrl = telemetry.redactor.url(info.url.toString());
@@ -279,7 +283,7 @@ function finishAttempt(options: InstrumentedFetchOptions, span: Span, info: Atte
     ...(info.graphql ? { graphql_operation_name: info.graphql.name, graphql_operation_type: info.graphql.type } : {}),
   });
 
-  const keepBodies = options.auditBodies === 'all' || (options.auditBodies === 'errors' && failure !== undefined);
+  const keepBodies = sampler.keep(info.operation, failure !== undefined, attempt);
   const request = keepBodies ? telemetry.redactor.body(info.requestBody) : { text: null, truncated: false };
   // The parsed JSON lets a body without secret-looking keys skip the costly field scan.
   const response = keepBodies ? telemetry.redactor.body(observed?.bodyText, observed?.json) : { text: null, truncated: false };

@@ -266,6 +266,18 @@ export class InMemoryRunStore implements RunStore {
     return old.map((run) => run.syncId);
   }
 
+  async dropApiCallBodiesBefore(before: string): Promise<number> {
+    let dropped = 0;
+    for (const run of this.allRuns().filter((r) => r.startedAt < before)) {
+      for (const entry of this.rowsOf(run.syncId)?.apiCalls ?? []) {
+        if (entry.row.requestBody === null && entry.row.responseBody === null) continue;
+        entry.row = { ...entry.row, requestBody: null, responseBody: null };
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

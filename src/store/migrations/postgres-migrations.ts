@@ -191,6 +191,17 @@ function leasesAndHolds(s: string): string[] {
   ];
 }
 
+/** Version 8 (a small run store): see the SQLite migration of the same version. */
+function smallStore(s: string): string[] {
+  return [
+    `ALTER TABLE ${s}.api_calls ADD COLUMN body_encoding TEXT`,
+    `ALTER TABLE ${s}.api_calls ADD COLUMN request_body_bin BYTEA`,
+    `ALTER TABLE ${s}.api_calls ADD COLUMN response_body_bin BYTEA`,
+    `DROP INDEX ${s}.record_states_sync_status`,
+    `CREATE INDEX record_states_unsynced ON ${s}.record_states (sync_id, status) WHERE status <> 'synced'`,
+  ];
+}
+
 /** Every PostgreSQL run-store migration, oldest first, for `schema` (an already quoted identifier). */
 export function postgresMigrations(schema: string): Migration[] {
   return [
@@ -198,5 +209,6 @@ export function postgresMigrations(schema: string): Migration[] {
     { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states', statements: service(schema) },
     { version: 4, name: 'destination changes', statements: destinationChanges(schema) },
     { version: 5, name: 'run leases, persisted rate-limit holds', statements: leasesAndHolds(schema) },
+    { version: 8, name: 'compressed audit bodies, partial record-status index', statements: smallStore(schema) },
   ];
 }

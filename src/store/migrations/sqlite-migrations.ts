@@ -190,10 +190,26 @@ const LEASES_AND_HOLDS: readonly string[] = [
   'ALTER TABLE run_rate_limits ADD COLUMN hold_reason TEXT',
 ];
 
+/*
+ * Version 8 (a small run store): audit bodies stored compressed (`body_encoding` names how; the
+ * text columns stay for older rows), and the (sync_id, status) index of record states — a copy of
+ * every record's key, ~70 bytes a record — replaced by a partial one of the records not synced:
+ * failed, skipped and pending records are the few a reader lists by status; counting all of a
+ * run's states scans its primary-key range instead.
+ */
+const SMALL_STORE: readonly string[] = [
+  'ALTER TABLE api_calls ADD COLUMN body_encoding TEXT',
+  'ALTER TABLE api_calls ADD COLUMN request_body_bin BLOB',
+  'ALTER TABLE api_calls ADD COLUMN response_body_bin BLOB',
+  'DROP INDEX record_states_sync_status',
+  "CREATE INDEX record_states_unsynced ON record_states (sync_id, status) WHERE status <> 'synced'",
+];
+
 /** Every SQLite run-store migration, oldest first. */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', statements: INITIAL },
   { version: 3, name: 'organizations, cancel requests, estimates, rate-limit states', statements: SERVICE },
   { version: 4, name: 'destination changes', statements: DESTINATION_CHANGES },
   { version: 5, name: 'run leases, persisted rate-limit holds', statements: LEASES_AND_HOLDS },
+  { version: 8, name: 'compressed audit bodies, partial record-status index', statements: SMALL_STORE },
 ];

@@ -28,6 +28,7 @@ const API_CALL_TYPES: Record<ApiCallColumn, string> = {
   error_category: 'text', trace_id: 'text', span_id: 'text', request_id: 'text', resource: 'text',
   cost: 'float8', rate_limit_remaining: 'integer', request_headers: 'jsonb', request_body: 'text',
   response_body: 'text', truncated: 'boolean', started_at: 'timestamptz',
+  body_encoding: 'text', request_body_bin: 'bytea', response_body_bin: 'bytea',
 };
 
 export interface BulkStatement {

@@ -260,6 +260,11 @@ export class PostgresRunStore implements RunStore {
     });
   }
 
+  async dropApiCallBodiesBefore(before: string): Promise<number> {
+    const result = await this.query('dropApiCallBodiesBefore', { text: this.sql.dropApiCallBodiesBefore, values: [before] });
+    return result.rowCount ?? 0;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

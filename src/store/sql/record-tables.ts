@@ -1,4 +1,5 @@
 import type { RecordStatus } from '../../ports/records.js';
+import { BODY_ENCODING, decodeBody, encodeBody } from './body-encoding.js';
 import type { ApiCallRow, BatchRow, BatchStatus, RecordStateRow } from '../../ports/run-store.js';
 import { RowReader } from './row-reader.js';
 import type { SqlRow, SqlValue } from './row-reader.js';
@@ -93,12 +94,16 @@ export const API_CALL_COLUMNS = [
   'sync_id', 'partition_key', 'connector', 'operation', 'method', 'route', 'url', 'status',
   'duration_ms', 'attempt', 'error_category', 'trace_id', 'span_id', 'request_id', 'resource',
   'cost', 'rate_limit_remaining', 'request_headers', 'request_body', 'response_body', 'truncated',
-  'started_at',
+  'started_at', 'body_encoding', 'request_body_bin', 'response_body_bin',
 ] as const;
 export type ApiCallColumn = (typeof API_CALL_COLUMNS)[number];
 
-/** `request_headers` is JSON text; PostgreSQL casts it to JSONB. */
+/**
+ * `request_headers` is JSON text; PostgreSQL casts it to JSONB. Bodies are written compressed
+ * into the `_bin` columns (migration 8); the text columns stay for rows written before it.
+ */
 export function apiCallColumns(c: ApiCallRow): Record<ApiCallColumn, SqlValue> {
+  const compress = c.requestBody !== null || c.responseBody !== null;
   return {
     sync_id: c.syncId,
     partition_key: c.partitionKey,
@@ -118,10 +123,13 @@ export function apiCallColumns(c: ApiCallRow): Record<ApiCallColumn, SqlValue> {
     cost: c.cost,
     rate_limit_remaining: c.rateLimitRemaining,
     request_headers: JSON.stringify(c.requestHeaders),
-    request_body: c.requestBody,
-    response_body: c.responseBody,
+    request_body: null,
+    response_body: null,
     truncated: c.truncated,
     started_at: c.startedAt,
+    body_encoding: compress ? BODY_ENCODING : null,
+    request_body_bin: compress ? encodeBody(c.requestBody) : null,
+    response_body_bin: compress ? encodeBody(c.responseBody) : null,
   };
 }
 
@@ -146,9 +154,16 @@ export function readApiCall(row: SqlRow): ApiCallRow {
     cost: r.nullableNumber('cost'),
     rateLimitRemaining: r.nullableNumber('rate_limit_remaining'),
     requestHeaders: r.stringRecord('request_headers'),
-    requestBody: r.nullableString('request_body'),
-    responseBody: r.nullableString('response_body'),
+    requestBody: readBody(r, 'request_body'),
+    responseBody: readBody(r, 'response_body'),
     truncated: r.boolean('truncated'),
     startedAt: r.timestamp('started_at'),
   };
+}
+
+/** A body from its compressed column when the row has one, else from the text column (older rows). */
+function readBody(r: RowReader, column: 'request_body' | 'response_body'): string | null {
+  const encoding = r.nullableString('body_encoding');
+  if (encoding === null) return r.nullableString(column);
+  return decodeBody(encoding, r.nullableBytes(`${column}_bin`), 'api_calls');
 }

@@ -6,7 +6,7 @@ import type { ApiUsageRow, FailureCategoryRow } from '../../ports/run-store.js';
 export type SqlRow = Record<string, unknown>;
 
 /** A value a SQL adapter binds as a parameter. Booleans are converted by the SQLite adapter. */
-export type SqlValue = string | number | boolean | null;
+export type SqlValue = string | number | boolean | null | Uint8Array;
 
 /**
  * Reads typed values out of a driver row. Rows are outside input (another version of Syncscope,
@@ -30,6 +30,14 @@ export class RowReader {
 
   nullableString(column: string): string | null {
     return this.row[column] === null ? null : this.string(column);
+  }
+
+  /** A BLOB (SQLite) or BYTEA (PostgreSQL) column; both drivers return a Buffer. */
+  nullableBytes(column: string): Uint8Array | null {
+    const value = this.row[column];
+    if (value === null || value === undefined) return null;
+    if (value instanceof Uint8Array) return value;
+    throw this.unexpected(column, 'bytes');
   }
 
   number(column: string): number {

@@ -12,6 +12,9 @@ export interface Query {
 }
 
 /** Tables holding a run's rows, children first so they are deleted before `runs`. */
+/** The predicate of the partial index `record_states_unsynced`. */
+const UNSYNCED = "status <> 'synced'";
+
 const RUN_CHILD_TABLES = ['run_leases', 'destination_changes', 'run_rate_limits', 'checkpoints', 'api_calls', 'record_states', 'batches', 'partitions', 'run_attempts'] as const;
 
 /**
@@ -53,6 +56,8 @@ export class RunStoreSql {
   readonly selectRunsBefore: string;
   /** Each binds the cutoff; run in order inside one transaction. */
   readonly deleteRunsBefore: readonly string[];
+  /** Binds: cutoff. Clears the bodies of the calls of runs started before it; the rows stay. */
+  readonly dropApiCallBodiesBefore: string;
 
   constructor(private readonly table: (name: string) => string) {
     const runs = table('runs');
@@ -82,7 +87,7 @@ export class RunStoreSql {
         COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(duration_ms), 0) AS total_duration_ms
       FROM ${table('api_calls')} WHERE sync_id = ? GROUP BY connector, resource ORDER BY connector, resource`;
     this.failuresByCategory = `SELECT COALESCE(error_category, 'INTERNAL') AS category, COUNT(*) AS n
-      FROM ${table('record_states')} WHERE sync_id = ? AND status = 'failed'
+      FROM ${table('record_states')} WHERE sync_id = ? AND status = 'failed' AND ${UNSYNCED}
       GROUP BY COALESCE(error_category, 'INTERNAL') ORDER BY n DESC, category`;
     this.insertApiCall = insertSql(table('api_calls'), API_CALL_COLUMNS);
     this.upsertCheckpoint = insertSql(
@@ -97,6 +102,10 @@ export class RunStoreSql {
       ...RUN_CHILD_TABLES.map((child) => `DELETE FROM ${table(child)} WHERE sync_id IN (${old})`),
       `DELETE FROM ${runs} WHERE started_at < ?`,
     ];
+    this.dropApiCallBodiesBefore = `UPDATE ${table('api_calls')}
+      SET request_body = NULL, response_body = NULL, body_encoding = NULL, request_body_bin = NULL, response_body_bin = NULL
+      WHERE sync_id IN (${old})
+        AND (body_encoding IS NOT NULL OR request_body IS NOT NULL OR response_body IS NOT NULL)`;
   }
 
   listRuns(filter: RunFilter = {}): Query {
@@ -127,6 +136,8 @@ export class RunStoreSql {
     const where = new Where();
     where.add('sync_id = ?', syncId);
     if (query.status !== undefined) where.add('status = ?', query.status);
+    // Spelled out so the planner may use the partial index of records not synced (migration 8).
+    if (query.status !== undefined && query.status !== 'synced') where.add(UNSYNCED);
     if (query.partitionKey !== undefined) where.add('partition_key = ?', query.partitionKey);
     if (query.afterKey !== undefined) where.add('record_key > ?', query.afterKey);
     const text = `SELECT * FROM ${this.table('record_states')} ${where.clause()} ORDER BY ${ORDER.recordStates}`;

@@ -40,7 +40,7 @@ export interface SqliteRunStoreOptions {
   readonly?: boolean;
 }
 
-type Bindable = string | number | null;
+type Bindable = string | number | null | Uint8Array;
 
 const SQL = new RunStoreSql((name) => name);
 const CHANGES = new ChangeStoreSql((name) => name);
@@ -279,6 +279,10 @@ export class SqliteRunStore implements RunStore {
         return ids;
       }).immediate(),
     );
+  }
+
+  async dropApiCallBodiesBefore(before: string): Promise<number> {
+    return this.guard('dropApiCallBodiesBefore', () => this.write(SQL.dropApiCallBodiesBefore, [before]));
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { githubPolicy } from '../../../src/connectors/github/github-policy.js';
-import { createInstrumentedFetch } from '../../../src/connectors/http/instrumented-fetch.js';
+import { createInstrumentedFetch, type AuditBodies } from '../../../src/connectors/http/instrumented-fetch.js';
 import { BudgetScheduler } from '../../../src/scheduling/budget-scheduler.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/scheduling/retry-policy.js';
 import { SyncError } from '../../../src/errors/sync-error.js';
@@ -20,7 +20,7 @@ const rateHeaders = (remaining: number) => ({
   'x-github-request-id': `REQ-${remaining}`,
 });
 
-function setup(script: Scripted[], options: { maxAttempts?: number } = {}) {
+function setup(script: Scripted[], options: { maxAttempts?: number; auditBodies?: AuditBodies } = {}) {
   const clock = new FakeClock();
   const t = testTelemetry({ knownSecrets: ['ghp_supersecret123'] });
   const calls: Array<{ url: string; headers: Record<string, string> }> = [];
@@ -40,7 +40,8 @@ function setup(script: Scripted[], options: { maxAttempts?: number } = {}) {
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: options.maxAttempts ?? 3 },
     requestTimeoutMs: 1000,
     clock,
-    auditBodies: 'all',
+    auditBodies: options.auditBodies ?? 'all',
+    auditSample: { first: 2, every: 3 },
     random: () => 0.5,
     fetch: fakeFetch,
   });
@@ -95,6 +96,21 @@ describe('instrumented fetch', () => {
     expect(s.telemetry.stats.retries).toBe(3);
     await s.settle();
     expect(s.lines.filter((l) => l.event === 'sync.api.retry').map((l) => l.error_category)).toEqual(['SERVER_ERROR', 'NETWORK_ERROR', 'NETWORK_ERROR']);
+  });
+
+  it('"errors+sample" keeps one audit row per attempt, bodies of failed and retried calls and a sample of successes', async () => {
+    const ok = (n: number) => ({ status: 200, body: `[{"id":${n}}]`, headers: rateHeaders(4000 - n) });
+    const s = setup([
+      ok(1), ok(2), ok(3), ok(4), ok(5),
+      { status: 502, body: '{"message":"Server Error"}' }, ok(6),
+      ok(7), ok(8),
+    ], { auditBodies: 'errors+sample' });
+    for (let i = 0; i < 8; i++) await request(s.instrumented);
+    expect(s.audit).toHaveLength(9);
+    // Sample: the first 2 first-attempt successes, then every 3rd after them (the 5th); the 502 and its retry always.
+    expect(s.audit.map((a) => a.responseBody !== null)).toEqual([true, true, false, false, true, true, true, false, false]);
+    expect(s.audit[5]).toMatchObject({ status: 502, errorCategory: 'SERVER_ERROR', responseBody: '{"message":"Server Error"}' });
+    expect(s.audit[6]).toMatchObject({ status: 200, attempt: 2, responseBody: '[{"id":6}]' });
   });
 
   it('retries a 200 HTML page as SERVER_ERROR before any client parses it; spent retries name call, status, content type and snippet', async () => {
