@@ -1,39 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
 import { attr, OtlpReceiver } from '../helpers/otlp-receiver.js';
-import { collect, startCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { collect, startCli, tempDir } from '../helpers/cli.js';
+import { killWorkers, startWorker, until } from '../helpers/workers.js';
 
 const PG_URL = process.env.SYNCSCOPE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.SYNCSCOPE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-interface StartedWorker {
-  child: ChildProcess;
-  done: Promise<CliResult>;
-  lines: () => Array<Record<string, unknown>>;
-}
-
-function startWorker(env: Record<string, string>): StartedWorker {
-  const child = startCli(['worker', '--concurrency', '2', '--port', '0', '--log-format', 'json'], { env });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-  const done = collect(child);
-  const lines = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { child, done, lines };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () => {
   const schema = `t_${randomBytes(4).toString('hex')}`;
@@ -138,7 +115,7 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
       const byWorker = new Set(survivors.flatMap((w) => w.lines()).filter((l) => l.event === 'sync.repo.completed').map((l) => l.worker_id));
       expect(byWorker.size).toBe(2);
     } finally {
-      for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+      killWorkers(workers);
     }
   }, 120_000);
 

@@ -25,6 +25,8 @@ const DEFAULT_RETRY_AFTER_SECONDS = 1;
 export class FaultInjector {
   private readonly random: () => number;
   private settings: Required<FaultOptions> | undefined;
+  /** Faults made under the current settings (for `count`). */
+  private made = 0;
   /** GitHub answers both ways, so alternate to make sure clients handle each. */
   private serverErrors = 0;
   private secondaryLimits = 0;
@@ -36,6 +38,7 @@ export class FaultInjector {
 
   set(faults: FaultOptions | undefined): void {
     this.settings = faults === undefined ? undefined : fill(faults);
+    this.made = 0;
   }
 
   decide(routeKey: string): Fault | undefined {
@@ -44,6 +47,8 @@ export class FaultInjector {
     const settings = this.settings;
     if (!settings || roll >= settings.rate) return undefined;
     if (settings.routes.length > 0 && !settings.routes.includes(routeKey)) return undefined;
+    if (this.made >= settings.count) return undefined;
+    this.made += 1;
     const kind = settings.kinds[Math.floor(choice * settings.kinds.length)] ?? 'server_error';
     return this.make(kind, settings);
   }
@@ -72,6 +77,7 @@ function fill(faults: FaultOptions): Required<FaultOptions> {
   const kinds = faults.kinds ?? [...TRANSIENT_FAULT_KINDS];
   if (!(faults.rate >= 0 && faults.rate <= 1)) throw new RangeError(`faults.rate must be within 0..1, got ${faults.rate}`);
   if (kinds.length === 0) throw new RangeError('faults.kinds must not be empty');
+  if (faults.count !== undefined && !(Number.isInteger(faults.count) && faults.count >= 0)) throw new RangeError(`faults.count must be a non-negative integer, got ${faults.count}`);
   for (const kind of kinds) {
     if (!FAULT_KINDS.includes(kind)) throw new RangeError(`unknown fault kind: ${String(kind)}`);
   }
@@ -81,5 +87,6 @@ function fill(faults: FaultOptions): Required<FaultOptions> {
     slowMs: faults.slowMs ?? DEFAULT_SLOW_MS,
     retryAfterSeconds: faults.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
     routes: faults.routes ?? [],
+    count: faults.count ?? Number.POSITIVE_INFINITY,
   };
 }

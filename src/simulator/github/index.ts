@@ -22,6 +22,7 @@ export type {
   GithubSimulator,
   GithubSimulatorOptions,
   GithubSimulatorStats,
+  LoggedRequest,
   PrimaryLimitOptions,
   SecondaryLimitOptions,
 } from './types.js';
@@ -65,7 +66,7 @@ export async function startGithubSimulator(options: GithubSimulatorOptions = {})
   const graphqlRateLimit = { ...DEFAULTS.graphqlRateLimit, ...options.graphqlRateLimit };
   const notFoundRepos = new Set((options.notFoundRepos ?? []).map((name) => name.toLowerCase()));
   const faults = new FaultInjector(seed, options.faults);
-  const stats = new StatsRecorder();
+  const stats = new StatsRecorder(options.logRequests ?? false);
   const graphqlStats = new GraphqlStatsRecorder();
   const primary = new PrimaryRateLimit(rateLimit.limit, rateLimit.windowSeconds, rateLimit.resource);
   const graphqlPrimary = new PrimaryRateLimit(graphqlRateLimit.limit, graphqlRateLimit.windowSeconds, graphqlRateLimit.resource);
@@ -106,6 +107,7 @@ export async function startGithubSimulator(options: GithubSimulatorOptions = {})
     stats: () => ({ ...stats.snapshot(), graphql: graphqlStats.snapshot() }),
     expected: () => expectedCounts(data, notFoundRepos),
     manyReviewPulls: () => data.manyReviewPulls().map(({ repo, number }) => `${org}/${data.repoName(repo)}#${number}`),
+    requests: () => stats.requestLog(),
     setFaults: (next: FaultOptions | undefined) => faults.set(next),
     close: () => front.close(),
   };

@@ -66,6 +66,7 @@ export class HttpFront {
     const stats: StatsRecorder = this.options.deps.stats;
     const finished = stats.requestStarted(routeKey);
     const aborted = new AbortController();
+    const receivedAtMs = Date.now();
     const requestId = `SIM:${this.instance}:${(this.sequence += 1).toString(16).toUpperCase().padStart(8, '0')}`;
     let release: (() => void) | undefined;
     // Registered before the (GraphQL) body is read, so a client that goes away meanwhile is noticed.
@@ -96,6 +97,11 @@ export class HttpFront {
       return;
     }
     write(res, decision.answer, requestId, decision.truncate, decision.cut === true);
+    const retryAfter = decision.answer.headers?.['retry-after'];
+    stats.answered({
+      receivedAtMs, answeredAtMs: Date.now(), route: routeKey, status: decision.answer.status, requestId,
+      ...(retryAfter !== undefined ? { retryAfterSeconds: Number(retryAfter) } : {}),
+    });
   }
 
   /** The request's absolute URL, with the origin the client used (its Host header) for Link headers. */

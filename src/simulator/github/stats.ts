@@ -1,4 +1,4 @@
-import { FAULT_KINDS, type FaultKind, type GithubSimulatorStats } from './types.js';
+import { FAULT_KINDS, type FaultKind, type GithubSimulatorStats, type LoggedRequest } from './types.js';
 
 /** Counters behind `stats()`; handed out as copies so callers cannot change them. */
 export class StatsRecorder {
@@ -9,6 +9,18 @@ export class StatsRecorder {
   private readonly byRoute = new Map<string, number>();
   private inFlight = 0;
   private maxConcurrent = 0;
+  private readonly log: LoggedRequest[] = [];
+
+  constructor(private readonly logRequests = false) {}
+
+  /** An answer was written (kept only with `logRequests`). */
+  answered(entry: LoggedRequest): void {
+    if (this.logRequests) this.log.push(entry);
+  }
+
+  requestLog(): LoggedRequest[] {
+    return this.log.map((entry) => ({ ...entry }));
+  }
 
   /** A request arrived; returns the function to call once it is over (answered or aborted). */
   requestStarted(routeKey: string): () => void {

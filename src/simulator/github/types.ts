@@ -50,6 +50,21 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
   /** Only these routes (e.g. `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`, `POST /graphql`) get faults; default all. */
   routes?: string[];
+  /** At most this many faults from these settings, then none (e.g. 1: one Retry-After served to one client); default unlimited. */
+  count?: number;
+}
+
+/** One answered request, in arrival order (with `logRequests`). */
+export interface LoggedRequest {
+  /** Epoch ms the request arrived and was decided. */
+  receivedAtMs: number;
+  /** Epoch ms the answer was written (after the latency). */
+  answeredAtMs: number;
+  route: string;
+  status: number;
+  /** The `retry-after` the answer carried, in seconds, if any. */
+  retryAfterSeconds?: number;
+  requestId: string;
 }
 
 export interface PrimaryLimitOptions {
@@ -99,6 +114,8 @@ export interface GithubSimulatorOptions {
   faults?: FaultOptions;
   /** Repository names (not full names) listed by the org but answering 404 under /repos/{owner}/{repo}. */
   notFoundRepos?: string[];
+  /** Keep a log of every answered request (`requests()`), for tests that check timing across clients (default false). */
+  logRequests?: boolean;
   /** Bind address (default '127.0.0.1'). */
   host?: string;
   /** Port (default 0: a free port). */
@@ -132,6 +149,8 @@ export interface GithubSimulator {
   expected(): { repos: number; pullRequests: number; reviews: number };
   /** The pull requests given `manyReviewsCount` reviews, as `owner/repo#number`. */
   manyReviewPulls(): string[];
+  /** Every answered request so far, in answer order (empty unless `logRequests`). */
+  requests(): LoggedRequest[];
   /** Replaces the fault settings; `undefined` turns faults off. The seeded decision stream continues. */
   setFaults(faults: FaultOptions | undefined): void;
   /** Closes the server and every open socket, and clears every pending timer. */
