@@ -13,6 +13,7 @@ import { ordersBench } from './cases/orders.js';
 import { telemetryOutage } from './cases/outage.js';
 import { telemetryOverhead } from './cases/overhead.js';
 import { peer } from './cases/peer.js';
+import { queueBench } from './cases/queue.js';
 import { reportsBench } from './cases/reports.js';
 import { startup } from './cases/startup.js';
 import { throughput } from './cases/throughput.js';
@@ -34,6 +35,7 @@ const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   api: apiUnderLoad,
   orders: ordersBench,
   graphql: graphqlBench,
+  queue: queueBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

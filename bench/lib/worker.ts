@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -151,4 +151,12 @@ async function spawnCompiled(entry: string, argv: string[], env: Record<string, 
   const lastLine = stdout.trim().split('\n').pop() ?? '';
   if (code !== 0 || !lastLine.startsWith('{')) throw new Error(`bench ${entry} failed (exit ${code}): ${stderr.slice(-2000)}`);
   return { stdout, lastLine, stderr, spawnedAtMs, processMs, exitLagMs: exitedAt - lastOutputAt };
+}
+
+/** Starts the compiled CLI as a long-lived process (e.g. `syncscope worker`); the caller stops it. */
+export async function startCompiledCli(argv: string[], env: Record<string, string>): Promise<ChildProcess> {
+  const outDir = await compiledWorker();
+  const childEnv: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) childEnv[k] = v;
+  return spawn(process.execPath, [join(outDir, 'src/cli/bin.js'), ...argv], { cwd: ROOT, env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
