@@ -12,9 +12,7 @@ import type { PartitionRowsReader } from '../reports/customer-report.js';
 import { writeSyncReports, type ReportWritten } from '../reports/report-writer.js';
 import { Redactor } from '../telemetry/redaction.js';
 import { RunTelemetry } from '../telemetry/run-telemetry.js';
-import { githubConnectors } from './github-connectors.js';
-import { ordersConnectors } from './orders-connectors.js';
-import type { PlannedContainer } from './pipeline-connectors.js';
+import type { PipelineConnectors, PipelineContext, PlannedContainer } from './pipeline-connectors.js';
 import { assertSameReadOptions, READ_OPTIONS_KEY } from './resume-check.js';
 import { HeldRunLease } from './run-lease.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
@@ -117,7 +115,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
     sourceUrl: request.sourceUrl,
     signal: connectorSignal,
   };
-  const connectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);
+  const connectors = await connectorsFor(config, context);
   const { source } = connectors;
   let lease: HeldRunLease;
   try {
@@ -259,4 +257,14 @@ function dryRunDestination(type: string): Destination {
     writeBatch: () => Promise.reject(new SyncError('INTERNAL', 'a dry run must not write')),
     close: () => Promise.resolve(),
   };
+}
+
+/**
+ * The pipeline's adapters, each family imported when a run needs it: a GitHub sync never loads
+ * kysely, pg or the Monday client (about a third of the modules the demo loaded before its first
+ * request), an orders sync never loads octokit.
+ */
+async function connectorsFor(config: PipelineConfig, context: PipelineContext): Promise<PipelineConnectors> {
+  if (isOrdersPipeline(config)) return (await import('./orders-connectors.js')).ordersConnectors(config, context);
+  return (await import('./github-connectors.js')).githubConnectors(config, context);
 }

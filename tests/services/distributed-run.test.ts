@@ -23,6 +23,8 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
   let finishedRun: { syncId: string; traceId: string } | undefined;
   const env: Record<string, string> = {
     SYNCSCOPE_REDIS_URL: REDIS_URL,
+    // token_env (GITHUB_TOKEN) unset is refused with exit 2; the simulator accepts any token.
+    GITHUB_TOKEN: 'ghp_anyTokenTheSimulatorAccepts000000000',
     SYNCSCOPE_QUEUE_PREFIX: prefix,
     // Stalled-job recovery within seconds, not BullMQ's 30 s defaults.
     SYNCSCOPE_QUEUE_LOCK_MS: '2000',

@@ -6,13 +6,12 @@
  */
 import { SimulatedOrg } from './data.js';
 import { FaultInjector } from './faults.js';
-import { GraphModels } from './graphql/models.js';
-import { githubSchema } from './graphql/schema.js';
 import { GraphqlStatsRecorder } from './graphql/stats.js';
 import { PrimaryRateLimit } from './rate-limit.js';
 import { SecondaryLimits } from './secondary-limit.js';
 import { HttpFront } from './server.js';
 import { StatsRecorder } from './stats.js';
+import type { QueryOutcome } from './graphql/run-query.js';
 import type { FaultOptions, GithubSimulator, GithubSimulatorOptions } from './types.js';
 
 export type {
@@ -97,7 +96,16 @@ export async function startGithubSimulator(options: GithubSimulatorOptions = {})
       pointsPerMinute: options.secondary?.graphqlPointsPerMinute ?? DEFAULTS.graphqlPointsPerMinute,
       faults,
       stats,
-      query: { schema: githubSchema(), models: new GraphModels(data, notFoundRepos), points: graphqlPrimary, stats: graphqlStats },
+      points: graphqlPrimary,
+      runQuery: lazyQueryRunner(async () => {
+        const [{ githubSchema }, { GraphModels }, { runQuery }] = await Promise.all([
+          import('./graphql/schema.js'),
+          import('./graphql/models.js'),
+          import('./graphql/run-query.js'),
+        ]);
+        const deps = { schema: githubSchema(), models: new GraphModels(data, notFoundRepos), points: graphqlPrimary, stats: graphqlStats };
+        return (body) => runQuery(body, deps);
+      }),
     },
   });
   const url = await front.listen();
@@ -111,6 +119,12 @@ export async function startGithubSimulator(options: GithubSimulatorOptions = {})
     setFaults: (next: FaultOptions | undefined) => faults.set(next),
     close: () => front.close(),
   };
+}
+
+/** A query runner built (schema, models, the graphql package) on the first query, once. */
+function lazyQueryRunner(load: () => Promise<(body: string) => QueryOutcome>): (body: string) => Promise<QueryOutcome> {
+  let loaded: Promise<(body: string) => QueryOutcome> | undefined;
+  return async (body) => (await (loaded ??= load()))(body);
 }
 
 /** Every repo the org lists; PRs and reviews only of the repos that answer (not `notFoundRepos`). */

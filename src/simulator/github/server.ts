@@ -79,7 +79,7 @@ export class HttpFront {
     try {
       const authorization = req.headers.authorization;
       decision = graphql
-        ? planGraphql({ body: await readBody(req), authorization, requestId }, this.options.graphql)
+        ? await planGraphql({ body: await readBody(req), authorization, requestId }, this.options.graphql)
         : plan({ matched, routeKey, url, authorization, requestId }, this.options.deps);
     } catch (error) {
       // A simulator bug: say so in the answer rather than hang the client or kill the server.

@@ -3,10 +3,11 @@ import type { FaultInjector } from '../faults.js';
 import { answer, authorized, faultAnswer, withHeaders, type Plan } from '../pipeline.js';
 import { rateLimitHeaders } from '../rate-limit.js';
 import { badCredentials, secondaryLimited } from '../responses.js';
+import type { PrimaryRateLimit } from '../rate-limit.js';
 import type { SecondaryLimits } from '../secondary-limit.js';
 import type { StatsRecorder } from '../stats.js';
 import { bodyTooLarge } from './answers.js';
-import { runQuery, type QueryDeps } from './run-query.js';
+import type { QueryOutcome } from './run-query.js';
 
 /** The route key of the endpoint (stats, secondary limits, fault `routes`). */
 export const GRAPHQL_ROUTE = 'POST /graphql';
@@ -27,7 +28,13 @@ export interface GraphqlEndpointDeps {
   pointsPerMinute: number;
   faults: FaultInjector;
   stats: StatsRecorder;
-  query: QueryDeps;
+  /** The GraphQL points budget (resource `graphql`), apart from REST's `core`. */
+  points: PrimaryRateLimit;
+  /**
+   * Runs a query body (parse, validate, cost, execute). Loaded on the first query: the `graphql`
+   * package is a noticeable share of the start-up of a demo that only calls REST.
+   */
+  runQuery: (body: string) => Promise<QueryOutcome>;
 }
 
 /**
@@ -37,9 +44,9 @@ export interface GraphqlEndpointDeps {
  * that replace the answer charge no points: the query never ran. Every answer past the
  * credentials carries the `graphql` budget in `x-ratelimit-*` headers.
  */
-export function planGraphql(call: GraphqlCall, deps: GraphqlEndpointDeps): Plan {
+export async function planGraphql(call: GraphqlCall, deps: GraphqlEndpointDeps): Promise<Plan> {
   if (deps.token !== undefined && !authorized(call.authorization, deps.token)) return answer(badCredentials());
-  const points = deps.query.points;
+  const points = deps.points;
   const admission = deps.secondary.admit(GRAPHQL_ROUTE, deps.pointsPerMinute);
   if (!admission.admitted) {
     deps.stats.secondaryRejected();
@@ -53,7 +60,7 @@ export function planGraphql(call: GraphqlCall, deps: GraphqlEndpointDeps): Plan 
   const delivery = { extraDelayMs: fault?.kind === 'slow' ? fault.delayMs : 0, truncate: fault?.kind === 'truncated_json', cut: fault?.kind === 'cut_stream', release };
   if (replaced) return { type: 'answer', answer: withHeaders(replaced, rateLimitHeaders(points.peek())), ...delivery };
   if (call.body === undefined) return { type: 'answer', answer: withHeaders(bodyTooLarge(), rateLimitHeaders(points.peek())), ...delivery };
-  const outcome = runQuery(call.body, deps.query);
+  const outcome = await deps.runQuery(call.body);
   return { type: 'answer', answer: withHeaders(outcome.answer, rateLimitHeaders(outcome.budget)), ...delivery };
 }
 
