@@ -72,3 +72,39 @@ describe('Redactor.body (audit bodies)', () => {
     expect(redactor(4096).body(raw, JSON.parse(raw)).text).toContain(`"password":"${REDACTED}"`);
   });
 });
+
+describe('Redactor.body edges the mutation run found unpinned', () => {
+  it('redacts further when known secrets shrink the stretch below cap + margin', () => {
+    // 50 tokens of 41 chars: the first redacted stretch (cap + 256 chars) shrinks to ~90 chars.
+    const raw = `${TOKEN} `.repeat(50);
+    const body = redactor(100).body(raw);
+    expect(body).toEqual({
+      text: `${`${REDACTED} `.repeat(50).slice(0, 100)}…[truncated: ${raw.length} bytes, cap 100]`,
+      truncated: true,
+    });
+  });
+
+  it('redacts a URL credential that the cap cuts through, with no known secret to size the margin', () => {
+    const r = new Redactor({ maxBodyBytes: 100 });
+    const raw = `${'a'.repeat(80)} http://alice:${'p'.repeat(40)}@host/x ${'b'.repeat(500)}`;
+    expect(r.body(raw).text).toBe(`${'a'.repeat(80)} http://***@host/x b…[truncated: ${raw.length} bytes, cap 100]`);
+  });
+
+  it('a parsed value of null (nothing known about the body) takes the field scan', () => {
+    expect(redactor(4096).body('{"token":"v"}', null).text).toBe(`{"token":"${REDACTED}"}`);
+  });
+
+  it('a secret key nested deeper than the walk limit still takes the field scan', () => {
+    let deep: unknown = { token: 'deep-secret' };
+    for (let i = 0; i < 70; i++) deep = { n: deep };
+    const raw = JSON.stringify(deep);
+    const text = redactor(4096).body(raw, deep).text ?? '';
+    expect(text).not.toContain('deep-secret');
+    expect(text).toContain(`"token":"${REDACTED}"`);
+  });
+
+  it('a secret key inside an array in the parsed body takes the field scan', () => {
+    const parsed = [{ id: 1 }, null, 'x', [{ password: 'in-array' }]];
+    expect(redactor(4096).body(JSON.stringify(parsed), parsed).text).toBe(`[{"id":1},null,"x",[{"password":"${REDACTED}"}]]`);
+  });
+});
