@@ -108,3 +108,12 @@ describe('Redactor.body edges the mutation run found unpinned', () => {
     expect(redactor(4096).body(JSON.stringify(parsed), parsed).text).toBe(`[{"id":1},null,"x",[{"password":"${REDACTED}"}]]`);
   });
 });
+
+describe('Redactor.body tail margin', () => {
+  it('grows with the longest known secret, so one longer than the default margin is not kept in part', () => {
+    const long = 's'.repeat(400);
+    const r = new Redactor({ knownSecrets: [long], maxBodyBytes: 100 });
+    const raw = `${'a'.repeat(90)}${long}${'b'.repeat(1000)}`;
+    expect(r.body(raw).text).toBe(`${'a'.repeat(90)}${REDACTED}…[truncated: ${raw.length} bytes, cap 100]`);
+  });
+});
