@@ -117,6 +117,11 @@ describe('Redactor.text and url exact output', () => {
     expect(redactor.url('not a url http://u:p@h')).toBe('not a url http://***@h');
   });
 
+  it('url replaces a secret query parameter whose name is percent-encoded (no free-text pattern sees it)', () => {
+    expect(redactor.url('https://h/p?%6Bey=maps-666-xyz&page=2')).toBe('https://h/p?key=***&page=2');
+    expect(redactor.url('https://h/p?%73ig=sas-1&page=2')).toBe('https://h/p?sig=***&page=2');
+  });
+
   it('body: null, undefined and empty give no text', () => {
     expect(redactor.body(null)).toEqual({ text: null, truncated: false });
     expect(redactor.body(undefined)).toEqual({ text: null, truncated: false });
