@@ -8,6 +8,7 @@ import { ATTR, SPAN } from '../telemetry/names.js';
 import type { RunApiStats, RunTelemetry } from '../telemetry/run-telemetry.js';
 import { currentTraceparent } from './partition-job.js';
 import { deriveRunStatus, emptyRun, summariseRun } from './run-state.js';
+import { pendingPartition } from './run-pipeline.js';
 
 export interface StartDistributedRunInput {
   syncId: string;
@@ -139,22 +140,4 @@ export async function finaliseDistributedRun(input: FinaliseDistributedRunInput)
   if (status === 'succeeded' || status === 'partial') t.events.pipelineCompleted(fields);
   else t.events.pipelineFailed(fields);
   return { run, finalised: true };
-}
-
-function pendingPartition(syncId: string, partition: Partition): PartitionRow {
-  return {
-    syncId,
-    partitionKey: partition.key,
-    kind: partition.kind,
-    status: 'pending',
-    records: { synced: 0, failed: 0, skipped: 0, pending: 0 },
-    batchesTotal: 0,
-    batchesFailed: 0,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    errorCategory: null,
-    errorMessage: null,
-    recordsExpected: null,
-  };
 }

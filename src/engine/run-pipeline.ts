@@ -206,7 +206,8 @@ function unfinished(partitions: PartitionRow[]): boolean {
   return partitions.some((p) => p.status !== 'succeeded' && p.status !== 'failed');
 }
 
-function pendingPartition(syncId: string, partition: Partition): PartitionRow {
+/** The row a partition starts as before any of its records are read. */
+export function pendingPartition(syncId: string, partition: Partition): PartitionRow {
   return {
     syncId,
     partitionKey: partition.key,
