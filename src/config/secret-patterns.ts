@@ -83,14 +83,7 @@ export function urlCredentials(raw: string): string[] {
 
 /** The URL without userinfo (query kept); text that does not parse is masked as free text. */
 export function stripUrlCredentials(raw: string): string {
-  try {
-    const url = new URL(raw);
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return redactCredentials(raw);
-  }
+  return parsedWithoutUserinfo(raw)?.toString() ?? redactCredentials(raw);
 }
 
 /**
@@ -98,14 +91,8 @@ export function stripUrlCredentials(raw: string): string {
  * rest masked. Garbage in gives masked text out, never the input as-is with a secret in it.
  */
 export function sanitizeUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return redactCredentials(raw);
-  }
-  url.username = '';
-  url.password = '';
+  const url = parsedWithoutUserinfo(raw);
+  if (!url) return redactCredentials(raw);
   const params = [...url.searchParams.entries()];
   if (params.some(([name]) => isSecretQueryParam(name))) {
     url.search = '';
@@ -120,15 +107,22 @@ export function sanitizeUrl(raw: string): string {
  * query parameters (dropped, not masked: links are built by appending paths to it), no fragment.
  */
 export function credentialFreeBaseUrl(raw: string): string {
+  const url = parsedWithoutUserinfo(raw);
+  if (!url) return redactCredentials(raw);
+  url.hash = '';
+  for (const name of [...url.searchParams.keys()]) if (isSecretQueryParam(name)) url.searchParams.delete(name);
+  return redactCredentials(url.toString());
+}
+
+/** The URL with its userinfo (`user:pass@`) dropped, or undefined when it does not parse. */
+function parsedWithoutUserinfo(raw: string): URL | undefined {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return redactCredentials(raw);
+    return undefined;
   }
   url.username = '';
   url.password = '';
-  url.hash = '';
-  for (const name of [...url.searchParams.keys()]) if (isSecretQueryParam(name)) url.searchParams.delete(name);
-  return redactCredentials(url.toString());
+  return url;
 }

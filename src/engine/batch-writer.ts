@@ -2,7 +2,7 @@ import { SyncError, toSyncError } from '../errors/sync-error.js';
 import type { Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { DestinationChange, Partition, RecordFailure, RecordStatus, SourceRecord } from '../ports/records.js';
-import type { DestinationChangeRow, RecordStateRow, RunStore } from '../ports/run-store.js';
+import type { BatchCommit, BatchRow, DestinationChangeRow, RecordStateRow, RunStore } from '../ports/run-store.js';
 import { ATTR, SPAN } from '../telemetry/names.js';
 import type { RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { EngineOptions } from './engine-options.js';
@@ -72,25 +72,14 @@ export class BatchWriter {
           .filter((f) => !records.some((r) => r.key === f.key))
           .map((f) => stateOf(t.syncId, partition.key, f.key, 'unknown', redact(f), written, undefined, now)),
       ];
-      const outcome = countStates(states);
       const durationMs = this.clock.now() - startedAt;
-      await this.store.commitBatch({
-        batch: {
-          syncId: t.syncId,
-          partitionKey: partition.key,
-          batchId,
-          sequence,
-          status: outcome.failed === 0 ? 'success' : 'failure',
-          records: states.length,
-          synced: outcome.synced,
-          failed: outcome.failed,
-          attempt,
-          startedAt: new Date(startedAt).toISOString(),
-          durationMs,
-          errorCategory: batchError?.category ?? allFailures[0]?.category ?? null,
-          errorMessage: batchError ? t.redactor.text(batchError.message) : null,
-        },
-        records: states,
+      const outcome = await this.commitStates(partition, batchId, sequence, states, {
+        attempt,
+        startedAt: new Date(startedAt).toISOString(),
+        durationMs,
+        errorCategory: batchError?.category ?? allFailures[0]?.category ?? null,
+        errorMessage: batchError ? t.redactor.text(batchError.message) : null,
+      }, {
         changes: changes.map((c): DestinationChangeRow => ({ ...c, syncId: t.syncId, partitionKey: partition.key, batchId, recordedAt: now })),
         ...(input.checkpoint !== undefined ? { checkpoint: { partitionKey: partition.key, cursor: input.checkpoint } } : {}),
       });
@@ -115,27 +104,38 @@ export class BatchWriter {
     const message = t.redactor.text(`not written: ${error.message}`);
     const failure = (key: string): RecordFailure => ({ key, category: error.category, message, ...(error.requestId ? { requestId: error.requestId } : {}) });
     const states = records.map((r) => stateOf(t.syncId, partition.key, r.key, r.entity, failure(r.key), 'synced', undefined, now));
+    const outcome = await this.commitStates(partition, batchId, sequence, states, {
+      status: 'failure', attempt: 1, startedAt: now, durationMs: 0, errorCategory: error.category, errorMessage: message,
+    }, { changes: [] });
+    this.report(batchId, partition, states, outcome, 1, 0, error);
+    return outcome;
+  }
+
+  /** One batch row with its record states (and changes, checkpoint) in one store transaction. */
+  private async commitStates(
+    partition: Partition,
+    batchId: string,
+    sequence: number,
+    states: RecordStateRow[],
+    row: Pick<BatchRow, 'attempt' | 'startedAt' | 'durationMs' | 'errorCategory' | 'errorMessage'> & Partial<Pick<BatchRow, 'status'>>,
+    rest: Pick<BatchCommit, 'changes' | 'checkpoint'>,
+  ): Promise<BatchOutcome> {
     const outcome = countStates(states);
     await this.store.commitBatch({
       batch: {
-        syncId: t.syncId,
+        syncId: this.telemetry.syncId,
         partitionKey: partition.key,
         batchId,
         sequence,
-        status: 'failure',
+        status: outcome.failed === 0 ? 'success' : 'failure',
         records: states.length,
-        synced: 0,
+        synced: outcome.synced,
         failed: outcome.failed,
-        attempt: 1,
-        startedAt: now,
-        durationMs: 0,
-        errorCategory: error.category,
-        errorMessage: message,
+        ...row,
       },
       records: states,
-      changes: [],
+      ...rest,
     });
-    this.report(batchId, partition, states, outcome, 1, 0, error);
     return outcome;
   }
 
