@@ -31,6 +31,15 @@ export function retryAfterHeader(seconds: number, timeScale: number): Record<str
   return { 'retry-after': timeScale === 1 ? String(Math.max(1, Math.ceil(seconds))) : seconds.toFixed(3) };
 }
 
+/** A proxy or captive-portal page served with 200: the status says success, the body is not the API's. */
+export function htmlOkPage(): MondayAnswer {
+  return {
+    status: 200,
+    body: null,
+    raw: { contentType: 'text/html; charset=utf-8', text: '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body><form action="/login"></form></body></html>\n' },
+  };
+}
+
 export function badGatewayPage(): MondayAnswer {
   return {
     status: 502,

@@ -1,4 +1,4 @@
-import { badGatewayPage, requestError, retryAfterHeader, type MondayAnswer } from './errors.js';
+import { badGatewayPage, htmlOkPage, requestError, retryAfterHeader, type MondayAnswer } from './errors.js';
 import type { MondayFaultKind } from './types.js';
 
 /** Answers that stand for a spent limit; they alternate 429 and 200 as Monday's do across versions. */
@@ -45,6 +45,8 @@ export class LimitAnswers {
         return requestError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       case 'bad_gateway_html':
         return badGatewayPage();
+      case 'html_200':
+        return htmlOkPage();
       case 'locked':
         return requestError(423, 'RESOURCE_LOCKED', 'Resource is currently locked, please try again later', {}, retryAfterHeader(seconds, this.timeScale));
       case 'rate_limited':

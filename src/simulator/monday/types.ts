@@ -28,6 +28,7 @@ export interface BoardSpec {
 export type MondayFaultKind =
   | 'server_error'
   | 'bad_gateway_html'
+  | 'html_200'
   | 'locked'
   | 'rate_limited'
   | 'complexity_exhausted'
@@ -41,6 +42,7 @@ export type MondayFaultKind =
 export const MONDAY_FAULT_KINDS: readonly MondayFaultKind[] = [
   'server_error',
   'bad_gateway_html',
+  'html_200',
   'locked',
   'rate_limited',
   'complexity_exhausted',

@@ -70,6 +70,36 @@ describe('Monday destination against the simulator', () => {
     expect(run.api.retries).toBeGreaterThan(0);
   }, 60_000);
 
+  // The documented failure shapes one at a time, on every call: each retried to success, or (when it
+  // never stops) every record ends failed with a category and a message — never in no state.
+  const SHAPES = ['html_200', 'bad_gateway_html', 'truncated_json', 'server_error', 'locked'] as const;
+  it.each(SHAPES)('%s on a third of the calls: retried, every record synced once', async (kind) => {
+    world = await ordersWorld(runtime, { customers: 1, groups: 2, orders: 8 }, { faults: { rate: 0.34, kinds: [kind], retryAfterSeconds: 0.05 }, seed: 5 });
+    const run = await world.run({ selection: { skipSubitems: true }, config: (c) => ((c.api as Record<string, unknown>).max_attempts = 10) });
+    expect(world.sim.stats().faultsInjected).toBeGreaterThan(0);
+    expect(run.records).toEqual({ synced: 8, failed: 0, skipped: 0, pending: 0 });
+    expect(world.sim.board(DEMO_BOARD_ID).items).toHaveLength(8);
+    expect(world.sim.stats().duplicateItemsByExternalKey).toBe(0);
+  }, 60_000);
+
+  it.each([
+    ['html_200', 'SERVER_ERROR'],
+    ['bad_gateway_html', 'SERVER_ERROR'],
+  ] as const)('%s on every mutation: each record ends failed (%s) with a message, rows stay pending', async (kind, category) => {
+    world = await ordersWorld(runtime, { customers: 1, groups: 1, orders: 4 }, { faults: { rate: 1, kinds: [kind], only: 'mutation', retryAfterSeconds: 0.05 } });
+    const run = await world.run({ selection: { skipSubitems: true }, config: (c) => ((c.api as Record<string, unknown>).max_attempts = 2) });
+    expect(run.records.synced + run.records.failed + run.records.skipped + run.records.pending).toBe(4);
+    expect(run.records.failed).toBe(4);
+    const states = await world.store.listRecordStates(run.syncId);
+    expect(states).toHaveLength(4);
+    for (const s of states) {
+      expect(s.status).toBe('failed');
+      expect(s.errorCategory).toBe(category);
+      expect(s.errorMessage).toMatch(/text\/html/);
+    }
+    expect(world.rows().every((r) => r.MONDAY_ITEM_ID === null && r.SYNC_STATE !== 'SYNCED')).toBe(true);
+  }, 60_000);
+
   it('keeps within a small complexity budget (a sliding window) with no rejection', async () => {
     world = await ordersWorld(runtime, BOOK, { limits: { complexityPerMinute: 200_000 }, timeScale: 60 });
     const run = await world.run({ selection: { skipSubitems: true }, config: (c) => ((c.destination as Record<string, unknown>).complexity_per_minute = 200_000) });

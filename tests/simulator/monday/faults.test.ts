@@ -40,6 +40,15 @@ describe('Monday simulator: injected faults', () => {
     expect(sim.stats().itemsCreated).toBe(1);
   });
 
+  it('html_200 answers a proxy page with status 200 and runs nothing', async () => {
+    sim = await startSim({ faults: { rate: 1, kinds: ['html_200'] } });
+    const page = await gql(sim, CREATE);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.json).toBeUndefined();
+    expect(sim.stats()).toMatchObject({ itemsCreated: 0, faultsInjected: 1 });
+  });
+
   it('connection_reset drops the socket after the mutation ran: the item exists, the answer is lost', async () => {
     sim = await startSim({ faults: { rate: 1, kinds: ['connection_reset'] } });
     await expect(gql(sim, CREATE)).rejects.toThrow();
