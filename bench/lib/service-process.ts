@@ -76,6 +76,7 @@ export async function startServiceProcess(dir: string, pipeline: { name: string;
   const { child, match } = await startAndMatch(['serve', '-c', join(dir, 'service.toml'), '--log-format', 'json'], /serving (http:\/\/[^/\s]+)\//, {
     SYNCSCOPE_LOG_LEVEL: 'warn',
     SYNCSCOPE_LOG_LEVELS: 'server=info',
+    GITHUB_TOKEN: 'ghp_bench_service_token_00000000000000',
   });
   child.stderr?.resume();
   return { url: match[1]!, token, stop: () => stopChild(child) };

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
 import { isOrdersPipeline, type PipelineConfig } from '../config/pipeline-schema.js';
-import { credentialsOf } from '../config/credentials.js';
+import { requiredCredentialsOf } from '../config/credentials.js';
 import { BufferedAuditSink } from '../engine/buffered-audit-sink.js';
 import { finaliseDistributedRun, startDistributedRun } from '../engine/distributed-run.js';
 import { runPartitionJob, type PartitionJobResult } from '../engine/partition-job.js';
@@ -40,7 +40,7 @@ interface RunParts {
  * partition job). Same wiring as `runSync`: tokens read from the environment here, never from the job.
  */
 function runParts(runtime: Runtime, config: PipelineConfig, store: RunStore, syncId: string, execute: boolean, schedulers: SchedulerPool, clock: Clock, signal?: AbortSignal): RunParts {
-  const { token, sourceUrl } = credentialsOf(config);
+  const { token, sourceUrl } = requiredCredentialsOf(config);
   const redactor = new Redactor({
     secretKeys: config.audit.secret_keys,
     knownSecrets: [token, sourceUrl].filter((x): x is string => Boolean(x)),

@@ -1,9 +1,9 @@
-import { credentialsOf } from '../config/credentials.js';
+import { requiredCredentialsOf } from '../config/credentials.js';
 import type { DeclaredPipeline } from '../config/load-service-config.js';
 import { isOrdersPipeline } from '../config/pipeline-schema.js';
 import { applyStartOptions, startOptionsHelp } from '../config/start-options.js';
 import { newSyncId } from '../engine/sync-id.js';
-import { SyncError } from '../errors/sync-error.js';
+import { ConfigError, SyncError } from '../errors/sync-error.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import type { JobInfo, JobQueue } from '../ports/job-queue.js';
@@ -39,6 +39,14 @@ export class SyncService implements RunLauncher {
   constructor(private readonly options: SyncServiceOptions) {
     this.clock = options.clock ?? systemClock;
     this.byName = new Map(options.pipelines.map((p) => [p.name, p]));
+    // Refuse at start-up, naming the file and the variable, rather than fail (or run anonymously) on the first request.
+    for (const p of options.pipelines) {
+      try {
+        requiredCredentialsOf(p.config, options.env);
+      } catch (error) {
+        throw new ConfigError(`${p.file}: pipeline "${p.name}": ${(error as Error).message}`);
+      }
+    }
     this.queue = new InProcessJobQueue({
       concurrency: options.concurrency,
       maxWaiting: options.maxWaiting,
@@ -119,7 +127,7 @@ export class SyncService implements RunLauncher {
     const run = await runSync(this.options.runtime, {
       config,
       store: this.options.store,
-      ...credentialsOf(config, this.options.env),
+      ...requiredCredentialsOf(config, this.options.env),
       execute: job.execute,
       ...(resume === true ? { resume: job.syncId } : { syncId: job.syncId }),
       schedulers: this.schedulers,

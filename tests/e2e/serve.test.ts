@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
 import { SqliteRunStore } from '../../src/store/sqlite/sqlite-run-store.js';
 import { collect, jsonLines, runCli, startCli, tempDir } from '../helpers/cli.js';
-import { aToken, call, eventually, startService, type RunningService, type TestPipeline } from '../helpers/service.js';
+import { aToken, call, eventually, startService, writeServiceConfig, type RunningService, type TestPipeline } from '../helpers/service.js';
 
 const ops = aToken('acme-ops', 'acme', 'operate');
 
@@ -167,5 +167,14 @@ describe('syncscope serve cannot bind', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('runs.concurrency');
     expect(result.stderr).toContain('tokens.0.sha256');
+  });
+
+  it('exits 2 naming the pipeline file and the variable when a declared pipeline\'s token variable is unset', async () => {
+    const dir = `${tmp.dir}/unset-token`;
+    const config = writeServiceConfig({ dir, tokens: [ops], pipelines: [{ name: 'gh-alpha', organization: 'acme', baseUrl: 'http://127.0.0.1:9', org: 'acme', tokenEnv: 'ACME_GITHUB_TOKEN' }] });
+    const result = await runCli(['serve', '-c', config], { env: { ACME_GITHUB_TOKEN: undefined } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${dir}/pipelines/gh-alpha.toml: pipeline "gh-alpha": source.token_env: environment variable ACME_GITHUB_TOKEN is not set`);
+    expect(result.stdout).not.toContain('serving');
   });
 });

@@ -91,7 +91,8 @@ export function writeServiceConfig(setup: ServiceSetup): string {
 /** Starts `syncscope serve -c <dir>/service.toml` on a free port; resolves once it prints its URL. */
 export async function startService(setup: ServiceSetup): Promise<RunningService> {
   const config = writeServiceConfig(setup);
-  const child = startCli(['serve', '-c', config, '--log-format', 'json'], { env: setup.env });
+  // The declared pipelines read GITHUB_TOKEN unless they name another variable; serve refuses an unset one.
+  const child = startCli(['serve', '-c', config, '--log-format', 'json'], { env: { GITHUB_TOKEN: 'ghp_service_test_token_000000000000', ...setup.env } });
   const result = collect(child);
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
