@@ -1,5 +1,6 @@
 import type { ErrorCategory } from '../errors/sync-error.js';
 import type { DestinationAction, DestinationChange, PartitionKind, RecordStatus } from './records.js';
+import type { WaitReason } from './request-scheduler.js';
 
 /**
  * Lifecycle of a run. `partial`: finished, but some records or partitions failed. `interrupted`
@@ -91,7 +92,19 @@ export interface RateLimitRow {
   resetAt: string;
   /** ISO timestamp of the response that reported it. */
   observedAt: string;
+  /**
+   * Set while the run's requests on this token are held back (a Retry-After, a secondary limit,
+   * a spent budget): ISO timestamp until which no request may start. Kept in the store so a
+   * resumed run (a new process) waits the hold out instead of sending into it. Absent: no hold.
+   */
+  heldUntil?: string;
+  /** Why the hold was put in place; set with `heldUntil`. */
+  holdReason?: HoldReason;
 }
+
+/** Why requests were held back by a block (pacing never blocks). */
+export type HoldReason = Exclude<WaitReason, 'pacing'>;
+export const HOLD_REASONS: readonly HoldReason[] = ['primary', 'secondary', 'retry_after'];
 
 /**
  * Which process works on a sync now. One lease per sync: a second process (a second `--resume`)
@@ -395,7 +408,10 @@ export interface RunStore {
   listDestinationChanges(syncId: string, query?: DestinationChangeQuery): Promise<DestinationChangeRow[]>;
   /** Its destination changes counted per partition, kind and action (no rows loaded). */
   countDestinationChanges(syncId: string): Promise<DestinationChangeCount[]>;
-  /** Upserts rate-limit states, keyed by (sync ID, connector, resource). */
+  /**
+   * Upserts rate-limit states, keyed by (sync ID, connector, resource). Each row replaces the
+   * stored one whole: a row without `heldUntil` clears the hold.
+   */
   saveRateLimits(rows: RateLimitRow[]): Promise<void>;
   /** The latest rate-limit state per connector and resource of a sync, by connector then resource. */
   listRateLimits(syncId: string): Promise<RateLimitRow[]>;

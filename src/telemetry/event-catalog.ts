@@ -40,6 +40,11 @@ export const EVENTS = {
   apiGraphql: { name: 'sync.api.graphql', level: 'debug', when: 'a GraphQL call attempt ended' },
   apiRateLimit: { name: 'sync.api.rate_limit', level: 'info', when: 'rate-limit state was read from a response' },
   apiRateWait: { name: 'sync.api.rate_wait', level: 'warn', when: 'the scheduler waits for a rate limit' },
+  apiHoldRestored: {
+    name: 'sync.api.hold_restored',
+    level: 'warn',
+    when: 'a resumed run found a rate-limit hold its earlier attempt was under; no request starts before it ends',
+  },
   apiRetry: { name: 'sync.api.retry', level: 'warn', when: 'a failed call is retried' },
   dbWrite: { name: 'sync.db.write', level: 'debug', when: 'a batch was written to the destination' },
   sourceWriteBack: { name: 'sync.db.write_back', level: 'debug', when: "a batch's outcomes were written back to its source (e.g. an order table's state columns)" },

@@ -74,6 +74,7 @@ export class RunEvents {
   }
   apiRateLimit(f: EventFields) { this.emit(EVENTS.apiRateLimit, f); }
   apiRateWait(f: EventFields) { this.emit(EVENTS.apiRateWait, f); }
+  apiHoldRestored(f: EventFields) { this.emit(EVENTS.apiHoldRestored, f); }
   apiRetry(f: EventFields) { this.emit(EVENTS.apiRetry, f); }
   dbWrite(f: EventFields) { this.emit(EVENTS.dbWrite, f); }
   sourceWriteBack(f: EventFields) { this.emit(EVENTS.sourceWriteBack, f); }

@@ -62,6 +62,8 @@ function runParts(runtime: Runtime, config: PipelineConfig, store: RunStore, syn
   const scheduler = schedulers.forRun(tokenId, config.api, clock, {
     onWait: (notice) => telemetry.recordWait(connectors.connector, notice),
     onObserve: (observation) => rateLimits.observe(observation),
+    // Kept with the run like a one-process run's; workers share live holds through Redis.
+    onHold: (hold) => void rateLimits.hold(hold.key.resource, hold.untilMs, hold.reason),
   });
   const context = { token, tokenId, scheduler, telemetry, redactor, clock, execute, resume: true, sourceUrl, signal };
   const connectors: PipelineConnectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);

@@ -16,6 +16,7 @@ import type { PipelineConnectors, PipelineContext, PlannedContainer } from './pi
 import { assertSameReadOptions, READ_OPTIONS_KEY } from './resume-check.js';
 import { HeldRunLease } from './run-lease.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
+import { restoreHolds } from './restored-holds.js';
 import type { Runtime } from './runtime.js';
 import { SchedulerPool } from './scheduler-pool.js';
 import { durationMs } from '../config/durations.js';
@@ -99,6 +100,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   const scheduler = (request.schedulers ?? new SchedulerPool()).forRun(tokenId, config.api, clock, {
     onWait: (notice) => telemetry.recordWait(connectors.connector, notice),
     onObserve: (observation) => rateLimits.observe(observation),
+    onHold: (hold) => void rateLimits.hold(hold.key.resource, hold.untilMs, hold.reason),
   });
   // A cancel request (seen by the engine) also ends the connectors' waits, e.g. for a reset an hour away.
   const cancelled = new AbortController();
@@ -119,7 +121,23 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   const { source } = connectors;
   let lease: HeldRunLease;
   try {
-    if (resumed) assertSameReadOptions(resumed, connectors.readOptions);
+    if (resumed) {
+      assertSameReadOptions(resumed, connectors.readOptions);
+      await restoreHolds({
+        store,
+        syncId,
+        tokenId,
+        scheduler,
+        now: () => clock.now(),
+        onRestored: (hold) => telemetry.events.apiHoldRestored({
+          connector: hold.connector,
+          resource: hold.resource,
+          reason: hold.reason,
+          held_until: new Date(hold.untilMs).toISOString(),
+          wait_seconds: Number(((hold.untilMs - clock.now()) / 1000).toFixed(3)),
+        }),
+      });
+    }
     lease = await HeldRunLease.acquire(store, syncId, clock, {
       onHeartbeatFailed: (error) => telemetry.events.auditWriteFailed({
         table: 'run_leases',

@@ -8,6 +8,18 @@ import { BudgetScheduler } from '../scheduling/budget-scheduler.js';
 export interface RunSchedulerHooks {
   onWait: (notice: WaitNotice) => void;
   onObserve?: (observation: RateLimitObservation) => void;
+  /**
+   * One of the run's requests put the token on hold (Retry-After, a secondary limit, a spent
+   * budget), so the run can keep the hold where a resumed process finds it.
+   */
+  onHold?: (hold: TokenHold) => void;
+}
+
+/** A block one run's request put on its token: no request of the token starts before `untilMs`. */
+export interface TokenHold {
+  key: BudgetKey;
+  untilMs: number;
+  reason: WaitReason;
 }
 
 /**
@@ -41,7 +53,10 @@ export class SchedulerPool {
         shared.observe(id, observation);
         hooks.onObserve?.(observation);
       },
-      block: (key: BudgetKey, untilMs: number, reason: WaitReason) => shared.block(key, untilMs, reason),
+      block: (key: BudgetKey, untilMs: number, reason: WaitReason) => {
+        shared.block(key, untilMs, reason);
+        hooks.onHold?.({ key, untilMs, reason });
+      },
       inFlight: (id: string) => shared.inFlight(id),
     };
   }

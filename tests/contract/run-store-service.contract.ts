@@ -136,6 +136,21 @@ export function describeServiceContract(ctx: StoreContext): void {
       expect(await ctx.store.listRateLimits(syncIdAt(9, 'DEADBEEF'))).toEqual([]);
     });
 
+    it('keeps a rate-limit hold (until, reason) with the state, and a save without one clears it', async () => {
+      await ctx.store.createRun(run);
+      const core: RateLimitRow = { syncId: run.syncId, connector: 'github', resource: 'core', limit: 5000, remaining: 4200, resetAt: isoAt(59), observedAt: isoAt(6) };
+      const held: RateLimitRow = { ...core, heldUntil: isoAt(1, 26, 250), holdReason: 'retry_after' };
+      const search: RateLimitRow = { ...core, resource: 'search', heldUntil: isoAt(40), holdReason: 'secondary' };
+      await ctx.store.saveRateLimits([held, search]);
+      expect(await ctx.store.listRateLimits(run.syncId)).toEqual([held, search]);
+      // The recorder writes the whole state each time: a later row without a hold ends it.
+      await ctx.store.saveRateLimits([{ ...core, remaining: 4100, observedAt: isoAt(30) }]);
+      const [after] = await ctx.store.listRateLimits(run.syncId);
+      expect(after).toEqual({ ...core, remaining: 4100, observedAt: isoAt(30) });
+      expect(after?.heldUntil).toBeUndefined();
+      expect(after?.holdReason).toBeUndefined();
+    });
+
     it('deletes a run\'s rate-limit states with the run', async () => {
       await ctx.store.createRun(run);
       await ctx.store.saveRateLimits([{ syncId: run.syncId, connector: 'github', resource: 'core', limit: 1, remaining: 1, resetAt: isoAt(9), observedAt: isoAt(6) }]);

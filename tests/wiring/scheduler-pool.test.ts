@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipelineConfig } from '../../src/config/load-config.js';
 import type { WaitNotice } from '../../src/ports/request-scheduler.js';
-import { SchedulerPool } from '../../src/wiring/scheduler-pool.js';
+import { SchedulerPool, type TokenHold } from '../../src/wiring/scheduler-pool.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const api = parsePipelineConfig({
@@ -59,5 +59,20 @@ describe('SchedulerPool: one budget per token for the whole process', () => {
     expect(observedB).toEqual([]);
     b.observe('token-1', { resource: 'core', limit: 5000, remaining: 4999, resetAtMs: clock.now() + 3_600_000 });
     expect(observedB).toEqual([4999]);
+  });
+
+  it('tells the run whose request blocked the token of the hold, and holds every run of the token', async () => {
+    const pool = new SchedulerPool();
+    const clock = new FakeClock();
+    const holdsA: TokenHold[] = [];
+    const holdsB: TokenHold[] = [];
+    const waitsB: WaitNotice[] = [];
+    const a = pool.forRun('token-1', api, clock, { onWait: () => {}, onHold: (h) => holdsA.push(h) });
+    const b = pool.forRun('token-1', api, clock, { onWait: (n) => waitsB.push(n), onHold: (h) => holdsB.push(h) });
+    a.block(key('token-1'), clock.now() + 20_000, 'retry_after');
+    expect(holdsA).toEqual([{ key: key('token-1'), untilMs: clock.now() + 20_000, reason: 'retry_after' }]);
+    expect(holdsB).toEqual([]);
+    (await b.acquire(key('token-1')))();
+    expect(waitsB).toEqual([{ key: key('token-1'), reason: 'retry_after', waitMs: 20_000 }]);
   });
 });

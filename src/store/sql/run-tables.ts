@@ -1,5 +1,5 @@
 import type { PartitionKind } from '../../ports/records.js';
-import { RUN_STATUSES } from '../../ports/run-store.js';
+import { HOLD_REASONS, RUN_STATUSES } from '../../ports/run-store.js';
 import type {
   PartitionRow,
   PartitionStatus,
@@ -212,7 +212,7 @@ export function readPartition(row: SqlRow): PartitionRow {
 }
 
 export const RATE_LIMIT_COLUMNS = [
-  'sync_id', 'connector', 'resource', 'limit_total', 'remaining', 'reset_at', 'observed_at',
+  'sync_id', 'connector', 'resource', 'limit_total', 'remaining', 'reset_at', 'observed_at', 'held_until', 'hold_reason',
 ] as const;
 export type RateLimitColumn = (typeof RATE_LIMIT_COLUMNS)[number];
 
@@ -225,12 +225,14 @@ export function rateLimitColumns(l: RateLimitRow): Record<RateLimitColumn, SqlVa
     remaining: l.remaining,
     reset_at: l.resetAt,
     observed_at: l.observedAt,
+    held_until: l.heldUntil ?? null,
+    hold_reason: l.heldUntil === undefined ? null : (l.holdReason ?? null),
   };
 }
 
 export function readRateLimit(row: SqlRow): RateLimitRow {
   const r = new RowReader(row, 'run_rate_limits');
-  return {
+  const limit: RateLimitRow = {
     syncId: r.string('sync_id'),
     connector: r.string('connector'),
     resource: r.string('resource'),
@@ -239,4 +241,8 @@ export function readRateLimit(row: SqlRow): RateLimitRow {
     resetAt: r.timestamp('reset_at'),
     observedAt: r.timestamp('observed_at'),
   };
+  const heldUntil = r.nullableTimestamp('held_until');
+  if (heldUntil === null) return limit;
+  const reason = row.hold_reason === null ? null : r.oneOf('hold_reason', HOLD_REASONS);
+  return { ...limit, heldUntil, ...(reason ? { holdReason: reason } : {}) };
 }
