@@ -64,7 +64,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
       },
     };
     const workers = new BullmqWorkers(
-      { ...settings, concurrency, workerId },
+      { ...settings, concurrency, workerId, metrics: runtime.metrics },
       {
         partition: (job, signal) => processPartitionJob(ctx, job, signal),
         finalise: (job, children, failed) => processRunJob(ctx, job, children, failed),
