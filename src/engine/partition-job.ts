@@ -97,7 +97,11 @@ export async function runPartitionJob(
         // Done in an earlier delivery whose completion the queue did not record: nothing to redo.
         if (previous.status === 'succeeded' || previous.status === 'failed') return previous;
         const cursor = (await store.getCheckpoints(data.syncId)).get(data.partition.key) ?? undefined;
-        const writer = deps.writer ?? new BatchWriter(deps.destination, store, t, deps.options, clock);
+        // The source's write-back (an order table marks each row synced or failed) happens in the
+        // job that wrote the batch, as it does in-process: no one else will tell the source.
+        const { source } = deps;
+        const back = source.acknowledge ? { system: source.connector, acknowledge: source.acknowledge.bind(source) } : undefined;
+        const writer = deps.writer ?? new BatchWriter(deps.destination, store, t, deps.options, clock, back);
         return await runPartition({ ...deps, writer }, data.partition, previous, cursor);
       } finally {
         span.end();

@@ -1,6 +1,8 @@
 import { DelayedError, FlowProducer, Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { PartitionJobData, PartitionJobResult } from '../engine/partition-job.js';
+import { initialiseQueueSeries, type JobEndStatus } from '../telemetry/metric-series.js';
+import type { SyncMetrics } from '../telemetry/metrics.js';
 
 /** A distributed run's finalise job (the flow's parent): what the finalising worker needs. */
 export interface RunJobData {
@@ -104,6 +106,8 @@ export interface BullmqWorkerSettings extends BullmqSettings {
   /** Stalled-job detection: how long a job's lock lasts without renewal (default BullMQ's 30 s). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Where `sync_queue_wait_seconds` and `sync_job_duration_seconds` are observed (the worker's /metrics). */
+  metrics?: SyncMetrics;
 }
 
 /** A partition whose job exhausted its attempts, with the last error. */
@@ -135,8 +139,12 @@ export class BullmqWorkers {
   private readonly controller = new AbortController();
   private readonly lookup: Queue<PartitionJob>;
 
+  private readonly metrics: BullmqWorkerSettings['metrics'];
+
   constructor(settings: BullmqWorkerSettings, handlers: JobHandlers) {
     const prefix = settings.prefix ?? 'syncscope';
+    this.metrics = settings.metrics;
+    if (settings.metrics) initialiseQueueSeries(settings.metrics, [RUNS_QUEUE, PARTITIONS_QUEUE]);
     this.lookup = new Queue<PartitionJob>(PARTITIONS_QUEUE, { connection: redisConnection(settings.url), prefix });
     const timings = {
       ...(settings.lockDurationMs ? { lockDuration: settings.lockDurationMs } : {}),
@@ -145,7 +153,7 @@ export class BullmqWorkers {
     };
     this.partitions = new Worker<PartitionJob, PartitionJobResult>(
       PARTITIONS_QUEUE,
-      async (job, token) => {
+      (job, token) => this.timed(PARTITIONS_QUEUE, job, async () => {
         const result = await handlers.partition(job, this.controller.signal);
         // Stopped by this worker's shutdown at a batch boundary (checkpoint committed): release the
         // job at once, without spending an attempt, so another worker resumes the partition.
@@ -154,12 +162,12 @@ export class BullmqWorkers {
           throw new DelayedError();
         }
         return result;
-      },
+      }),
       { connection: redisConnection(settings.url), prefix, concurrency: settings.concurrency, name: settings.workerId, ...timings },
     );
     this.runs = new Worker<RunJobData, RunJobResult>(
       RUNS_QUEUE,
-      async (job) => {
+      (job) => this.timed(RUNS_QUEUE, job, async () => {
         const values = await job.getChildrenValues<PartitionJobResult>();
         const failures = await job.getIgnoredChildrenFailures();
         const failed: FailedPartition[] = [];
@@ -170,7 +178,7 @@ export class BullmqWorkers {
           failed.push({ partitionKey: child?.data.partition.key ?? key, reason });
         }
         return handlers.finalise(job, Object.values(values), failed);
-      },
+      }),
       { connection: redisConnection(settings.url), prefix, concurrency: 1, name: settings.workerId, ...timings },
     );
     this.partitions.on('failed', (job, error) => {
@@ -181,6 +189,26 @@ export class BullmqWorkers {
     // A worker's Redis hiccup is logged by the caller's handlers, never an unhandled 'error'.
     this.partitions.on('error', () => undefined);
     this.runs.on('error', () => undefined);
+  }
+
+  /**
+   * One delivery of a job, timed: its queue wait (first attempt only: a retry's wait is its
+   * backoff, not the queue's) and how long this worker spent on it, by how it ended.
+   */
+  private async timed<D extends { enqueuedAtMs: number }, R>(queue: string, job: Job<D, R>, work: () => Promise<R>): Promise<R> {
+    const started = Date.now();
+    if (job.attemptsMade === 0 && !job.stalledCounter) this.metrics?.queueWait.observe({ queue }, Math.max(0, started - job.data.enqueuedAtMs) / 1000);
+    let status: JobEndStatus = 'failed';
+    try {
+      const result = await work();
+      status = 'completed';
+      return result;
+    } catch (error) {
+      if (error instanceof DelayedError) status = 'released';
+      throw error;
+    } finally {
+      this.metrics?.jobDuration.observe({ queue, status }, (Date.now() - started) / 1000);
+    }
   }
 
   /** Partition jobs by BullMQ state, for `sync_queue_jobs{state}` (read at each /metrics scrape). */

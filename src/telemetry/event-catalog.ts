@@ -86,6 +86,7 @@ export const EVENTS = {
   workerStopping: { name: 'sync.worker.stopping', level: 'info', when: 'the worker got SIGTERM/SIGINT: no new jobs; active partitions stop at a batch boundary and their jobs are released to other workers' },
   workerStopped: { name: 'sync.worker.stopped', level: 'info', when: 'the worker closed its queues and stores and exits 0' },
   workerBudgetUnavailable: { name: 'sync.worker.budget_unavailable', level: 'warn', when: 'Redis did not answer a budget reservation: this worker decides from its own view of the budget until it does' },
+  workerLockLost: { name: 'sync.worker.lock_lost', level: 'warn', when: 'a board\'s mutation lock expired or was taken while this worker held it (Redis unreachable past its TTL): its writes may have overlapped another worker\'s (`lock_key`)' },
   jobRetrying: { name: 'sync.job.retrying', level: 'warn', when: 'a partition job failed one attempt and is retried after backoff (`attempt`, `error_message`)' },
   jobFailed: { name: 'sync.job.failed', level: 'error', when: 'a partition job exhausted its attempts: its partition ends failed with this error and the run `partial`' },
   jobStalled: { name: 'sync.job.stalled', level: 'warn', when: 'a job\'s worker stopped renewing its lock (killed): the job goes back to the queue and another worker resumes the partition from its checkpoint' },

@@ -71,3 +71,17 @@ function createConnectorSeries(metrics: SyncMetrics, connector: string): void {
 export function initialiseResourceSeries(metrics: SyncMetrics, connector: string, resource: string): void {
   once(metrics, `resource\0${connector}\0${resource}`, () => metrics.rateLimitRejections.inc({ connector, resource }, 0));
 }
+
+/** How one delivery of a queued job ends on a worker. */
+export const JOB_END_STATUSES = ['completed', 'failed', 'released'] as const;
+export type JobEndStatus = (typeof JOB_END_STATUSES)[number];
+
+/** Series of a worker's queues, created when it starts consuming them. */
+export function initialiseQueueSeries(metrics: SyncMetrics, queues: readonly string[]): void {
+  for (const queue of queues) {
+    once(metrics, `queue\0${queue}`, () => {
+      metrics.queueWait.zero({ queue });
+      for (const status of JOB_END_STATUSES) metrics.jobDuration.zero({ queue, status });
+    });
+  }
+}

@@ -30,11 +30,17 @@ export interface SyncMetrics {
   readonly errors: Counter<'pipeline' | 'error_category'>;
   readonly partitionsInProgress: Gauge<'pipeline'>;
   readonly queueJobs: Gauge<'state'>;
+  /** Enqueued → a worker started the job's first attempt (distributed mode). */
+  readonly queueWait: Histogram<'queue'>;
+  /** One delivery of a job on this worker, by how it ended (completed, failed, released). */
+  readonly jobDuration: Histogram<'queue' | 'status'>;
   readonly telemetryExportFailures: Counter<'signal'>;
 }
 
 const API_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const BATCH_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60];
+/** Queue waits and job runs: from a free worker's milliseconds to a backlog's minutes. */
+const QUEUE_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600];
 const RUN_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
 /** `none` is the label value for "no error", so every series has the same label set. */
@@ -170,6 +176,20 @@ export function createSyncMetrics(options: { exemplars?: boolean } = {}): SyncMe
       name: 'sync_queue_jobs',
       help: 'Jobs in the distributed queue, by state.',
       labelNames: ['state'],
+      registers,
+    }),
+    queueWait: new Histogram({
+      name: 'sync_queue_wait_seconds',
+      help: 'Time a distributed job waited in its queue: enqueued until a worker started its first attempt.',
+      labelNames: ['queue'],
+      buckets: QUEUE_BUCKETS,
+      registers,
+    }),
+    jobDuration: new Histogram({
+      name: 'sync_job_duration_seconds',
+      help: 'Time a worker spent on one delivery of a distributed job, by how it ended (completed, failed, released at shutdown).',
+      labelNames: ['queue', 'status'],
+      buckets: QUEUE_BUCKETS,
       registers,
     }),
     telemetryExportFailures: new Counter({

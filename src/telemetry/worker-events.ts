@@ -19,6 +19,7 @@ export class WorkerEvents {
   stopping(f: EventFields = {}) { this.emit(EVENTS.workerStopping, f); }
   stopped(f: EventFields = {}) { this.emit(EVENTS.workerStopped, f); }
   budgetUnavailable(f: EventFields & { error_message: string }) { this.emit(EVENTS.workerBudgetUnavailable, f); }
+  lockLost(f: EventFields & { lock_key: string }) { this.emit(EVENTS.workerLockLost, f); }
   jobRetrying(f: EventFields) { this.emit(EVENTS.jobRetrying, f); }
   jobFailed(f: EventFields) { this.emit(EVENTS.jobFailed, f); }
   jobStalled(f: EventFields) { this.emit(EVENTS.jobStalled, f); }

@@ -9,6 +9,7 @@ import { newSyncId } from '../engine/sync-id.js';
 import { SyncError } from '../errors/sync-error.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
+import type { MutationLock } from '../ports/mutation-lock.js';
 import type { RunRow, RunStore } from '../ports/run-store.js';
 import { BullmqRunQueue, PARTITIONS_QUEUE, type FailedPartition, type PartitionJob, type RunJobData, type RunJobResult } from '../queue/bullmq-partition-queue.js';
 import { writeSyncReports } from '../reports/report-writer.js';
@@ -36,10 +37,16 @@ interface RunParts {
 }
 
 /**
+ * Who builds a run's parts: the coordinator lists (and an order table claims) the run's rows once;
+ * a worker reads what was claimed (a resume, for the source) and writes under the shared lock.
+ */
+type Role = { kind: 'coordinator' } | { kind: 'worker'; mutationLock?: MutationLock; signal?: AbortSignal };
+
+/**
  * The connectors and telemetry of one run in this process (the coordinator, or a worker for one
  * partition job). Same wiring as `runSync`: tokens read from the environment here, never from the job.
  */
-function runParts(runtime: Runtime, config: PipelineConfig, store: RunStore, syncId: string, execute: boolean, schedulers: SchedulerPool, clock: Clock, signal?: AbortSignal): RunParts {
+function runParts(runtime: Runtime, config: PipelineConfig, store: RunStore, syncId: string, execute: boolean, schedulers: SchedulerPool, clock: Clock, role: Role): RunParts {
   const { token, sourceUrl } = requiredCredentialsOf(config);
   const redactor = new Redactor({
     secretKeys: config.audit.secret_keys,
@@ -65,7 +72,15 @@ function runParts(runtime: Runtime, config: PipelineConfig, store: RunStore, syn
     // Kept with the run like a one-process run's; workers share live holds through Redis.
     onHold: (hold) => void rateLimits.hold(hold.key.resource, hold.untilMs, hold.reason),
   });
-  const context = { token, tokenId, scheduler, telemetry, redactor, clock, execute, resume: true, sourceUrl, signal };
+  const worker = role.kind === 'worker' ? role : undefined;
+  const context = {
+    token, tokenId, scheduler, telemetry, redactor, clock, execute, sourceUrl,
+    // Only the coordinator claims an order table's pending rows (once, for the whole run); every
+    // partition job reads the rows claimed for this sync ID, as a resumed run does.
+    resume: worker !== undefined,
+    signal: worker?.signal,
+    mutationLock: worker?.mutationLock,
+  };
   const connectors: PipelineConnectors = isOrdersPipeline(config) ? ordersConnectors(config, context) : githubConnectors(config, context);
   const destination = connectors.destination ?? {
     name: 'dry run',
@@ -97,7 +112,7 @@ export async function enqueueDistributedSync(runtime: Runtime, request: Distribu
   const clock = request.clock ?? systemClock;
   const { config, store } = request;
   const syncId = request.syncId ?? newSyncId(new Date(clock.now()));
-  const parts = runParts(runtime, config, store, syncId, request.execute, new SchedulerPool(), clock);
+  const parts = runParts(runtime, config, store, syncId, request.execute, new SchedulerPool(), clock, { kind: 'coordinator' });
   try {
     return await startDistributedRun({
       syncId,
@@ -130,6 +145,8 @@ export interface WorkerContext {
   storeFor: (config: PipelineConfig) => Promise<RunStore>;
   /** One scheduler pool per process, shared by every job on the same token. */
   schedulers: SchedulerPool;
+  /** Serialises writes to one destination resource (a Monday board) across every worker. */
+  mutationLock?: MutationLock;
   clock?: Clock;
 }
 
@@ -138,7 +155,7 @@ export async function processPartitionJob(ctx: WorkerContext, job: Job<Partition
   const clock = ctx.clock ?? systemClock;
   const config = job.data.config as PipelineConfig;
   const store = await ctx.storeFor(config);
-  const parts = runParts(ctx.runtime, config, store, job.data.syncId, job.data.execute, ctx.schedulers, clock, signal);
+  const parts = runParts(ctx.runtime, config, store, job.data.syncId, job.data.execute, ctx.schedulers, clock, { kind: 'worker', mutationLock: ctx.mutationLock, signal });
   parts.telemetry.events = parts.telemetry.events.withWorker(ctx.workerId);
   try {
     const row = await runPartitionJob(
@@ -168,7 +185,7 @@ export async function processRunJob(ctx: WorkerContext, job: Job<RunJobData, Run
   const clock = ctx.clock ?? systemClock;
   const config = job.data.config as PipelineConfig;
   const store = await ctx.storeFor(config);
-  const parts = runParts(ctx.runtime, config, store, job.data.syncId, job.data.execute, ctx.schedulers, clock);
+  const parts = runParts(ctx.runtime, config, store, job.data.syncId, job.data.execute, ctx.schedulers, clock, { kind: 'worker', mutationLock: ctx.mutationLock });
   parts.telemetry.events = parts.telemetry.events.withWorker(ctx.workerId);
   try {
     const failedJobs = new Map(failed.map((f) => [f.partitionKey, f.reason]));
@@ -181,6 +198,8 @@ export async function processRunJob(ctx: WorkerContext, job: Job<RunJobData, Run
           grafanaUrl: ctx.runtime.options.env.grafanaUrl,
           serviceName: ctx.runtime.options.env.serviceName,
           redact: (text: string) => parts.telemetry.redactor.text(text),
+          // An order table's pending and failed rows per customer, as an in-process run reports them.
+          partitionRows: parts.connectors.source.describeRows?.bind(parts.connectors.source),
           onWritten: ({ path, files }) => parts.telemetry.events.reportWritten(files === undefined ? { path } : { path, files }),
         });
       } catch (error) {

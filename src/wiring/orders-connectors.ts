@@ -42,6 +42,7 @@ export function ordersConnectors(config: OrdersPipelineConfig, ctx: PipelineCont
     ? new MondayDestination({
         config: d,
         skipSubitems: d.subitems === undefined,
+        ...(ctx.mutationLock ? { mutationLock: ctx.mutationLock } : {}),
         client: new MondayClient({
           url: d.api_url,
           token: ctx.token as string,

@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
+import type { MutationLock } from '../ports/mutation-lock.js';
 import type { RequestScheduler } from '../ports/request-scheduler.js';
 import type { Source } from '../ports/source.js';
 import type { Redactor } from '../telemetry/redaction.js';
@@ -22,6 +23,8 @@ export interface PipelineContext {
   /** A database source's connection string, read from the environment variable the config names. */
   sourceUrl?: string;
   signal?: AbortSignal;
+  /** Serialises a destination's writes to one shared resource across workers (distributed mode); default: per process. */
+  mutationLock?: MutationLock;
 }
 
 /** One container (a Monday group) a run read records for, as the dry-run printout shows it. */

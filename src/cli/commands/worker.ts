@@ -8,6 +8,7 @@ import { WorkerEvents } from '../../telemetry/worker-events.js';
 import { defaultWorkerId, processPartitionJob, processRunJob, type WorkerContext } from '../../wiring/distributed-sync.js';
 import { SchedulerPool } from '../../wiring/scheduler-pool.js';
 import { redisConnection } from '../../queue/bullmq-partition-queue.js';
+import { RedisMutationLock } from '../../scheduling/redis-mutation-lock.js';
 import { RedisRequestScheduler } from '../../scheduling/redis-request-scheduler.js';
 import { openStoreFor } from '../store-access.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
@@ -44,10 +45,17 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
       onWait,
       onError: (error) => events.budgetUnavailable({ error_message: error instanceof Error ? error.message : String(error) }),
     }));
+    // One writer per board across all workers (Monday: concurrent mutations on a board corrupt it).
+    const mutationLock = new RedisMutationLock({
+      redis: budgetRedis,
+      prefix: settings.prefix ?? 'syncscope',
+      onLost: (key) => events.lockLost({ lock_key: key }),
+    });
     const ctx: WorkerContext = {
       runtime,
       workerId,
       schedulers,
+      mutationLock,
       storeFor: (config: PipelineConfig) => {
         const key = JSON.stringify(config.store);
         let store = stores.get(key);
@@ -56,7 +64,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
       },
     };
     const workers = new BullmqWorkers(
-      { ...settings, concurrency, workerId },
+      { ...settings, concurrency, workerId, metrics: runtime.metrics },
       {
         partition: (job, signal) => processPartitionJob(ctx, job, signal),
         finalise: (job, children, failed) => processRunJob(ctx, job, children, failed),

@@ -1,5 +1,6 @@
 import { SyncError } from '../../errors/sync-error.js';
-import type { BoardLock } from './board-lock.js';
+import type { MutationLock } from '../../ports/mutation-lock.js';
+import { boardLockKey } from './board-lock.js';
 import type { BoardState } from './board.js';
 import { fieldErrorCategory } from './monday-errors.js';
 import { COMPLEXITY_FIELD, idempotencyKeyOf, type MondayClient } from './monday-client.js';
@@ -17,16 +18,18 @@ export interface ResolvedGroup {
 
 /**
  * Finds or creates each group once. A title is looked up in what this run knows of the board,
- * then in the board as it is now (another process may have created it since), and only then
- * created — under the board's lock, like every mutation — with an Idempotency-Key of board and title so a retried create replays
- * instead of making a second group. Concurrent partitions asking for one title share one creation.
+ * then in the board as it is now (another worker may have created it since), and only then
+ * created. The create path looks the board up again and creates *within one hold* of the board's
+ * mutation lock: two workers missing the same group both queue for the lock, and the second finds
+ * the first one's group instead of making another. The create carries an Idempotency-Key of board
+ * and title, so a retried create replays. Concurrent partitions of one process share one creation.
  */
 export class GroupResolver {
   private readonly pending = new Map<string, Promise<ResolvedGroup>>();
 
   constructor(
     private readonly client: MondayClient,
-    private readonly lock: BoardLock,
+    private readonly lock: MutationLock,
     private readonly board: BoardState,
   ) {}
 
@@ -48,15 +51,21 @@ export class GroupResolver {
   }
 
   private async findOrCreate(title: string): Promise<ResolvedGroup> {
-    // A read, outside the lock: other writers keep the board while we look.
+    // A read outside the lock first: a group that exists costs no wait behind other writers.
+    const existing = await this.lookup(title);
+    if (existing) return existing;
+    return this.lock.withLock(boardLockKey(this.board.id), async () => (await this.lookup(title)) ?? (await this.create(title)));
+  }
+
+  /** The group of `title` on the board as it is now, remembered for the rest of the run. */
+  private async lookup(title: string): Promise<ResolvedGroup | undefined> {
     const current = await this.client.request({ name: 'boardGroups', query: GROUPS_QUERY, variables: { board: [this.board.id] }, cost: GROUPS_COST });
     const groups = ((current.data.boards as Array<{ groups?: Array<{ id: string; title: string }> }> | undefined)?.[0]?.groups) ?? [];
+    // Monday allows two groups of one title; the first listed is the one this pipeline keeps using.
     const existing = groups.find((g) => g.title === title);
-    if (existing) {
-      this.board.groups.set(title, existing.id);
-      return { id: existing.id, action: 'found' };
-    }
-    return this.lock.run(this.board.id, () => this.create(title));
+    if (!existing) return undefined;
+    this.board.groups.set(title, existing.id);
+    return { id: existing.id, action: 'found' };
   }
 
   private async create(title: string): Promise<ResolvedGroup> {

@@ -1,6 +1,7 @@
 import { InterruptedError, toSyncError, type ErrorCategory } from '../../errors/sync-error.js';
 import type { GraphqlErrorEntry } from '../http/graphql-operation.js';
-import type { BoardLock } from './board-lock.js';
+import type { MutationLock } from '../../ports/mutation-lock.js';
+import { boardLockKey } from './board-lock.js';
 import { COMPLEXITY_FIELD, idempotencyKeyOf, type MondayClient } from './monday-client.js';
 import { fieldErrorCategory } from './monday-errors.js';
 
@@ -32,7 +33,7 @@ const SELECTION_COST = 20;
  * that error, and the other requests' rows keep their results. Each request carries an
  * Idempotency-Key of its content, so a replay after a crash or a lost answer creates nothing twice.
  */
-export async function writeItems(client: MondayClient, lock: BoardLock, boardId: string, writes: ItemWrite[], perRequest: number): Promise<ItemOutcome[]> {
+export async function writeItems(client: MondayClient, lock: MutationLock, boardId: string, writes: ItemWrite[], perRequest: number): Promise<ItemOutcome[]> {
   const outcomes: ItemOutcome[] = [];
   for (let at = 0; at < writes.length; at += perRequest) {
     const chunk = writes.slice(at, at + perRequest);
@@ -41,10 +42,10 @@ export async function writeItems(client: MondayClient, lock: BoardLock, boardId:
   return outcomes;
 }
 
-async function writeChunk(client: MondayClient, lock: BoardLock, boardId: string, chunk: ItemWrite[]): Promise<ItemOutcome[]> {
+async function writeChunk(client: MondayClient, lock: MutationLock, boardId: string, chunk: ItemWrite[]): Promise<ItemOutcome[]> {
   const { query, variables } = itemsMutation(boardId, chunk);
   try {
-    const result = await lock.run(boardId, () =>
+    const result = await lock.withLock(boardLockKey(boardId), () =>
       client.request({
         name: 'writeItems',
         query,

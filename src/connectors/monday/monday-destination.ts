@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { InterruptedError, toSyncError } from '../../errors/sync-error.js';
 import type { MondayDestinationConfig } from '../../config/orders-pipeline-schema.js';
 import type { Destination } from '../../ports/destination.js';
+import type { MutationLock } from '../../ports/mutation-lock.js';
+import { InProcessMutationLock } from '../../scheduling/in-process-mutation-lock.js';
 import type { OrderRecordData } from '../../ports/order-record.js';
 import type { DestinationChange, Partition, RecordFailure, SourceRecord, WriteResult } from '../../ports/records.js';
-import { BoardLock } from './board-lock.js';
 import { checkBoard, loadBoard, type BoardState } from './board.js';
 import { mapColumnValues } from './column-values.js';
 import { GroupResolver } from './group-resolver.js';
@@ -19,6 +20,11 @@ export interface MondayDestinationOptions {
   config: MondayDestinationConfig;
   /** `--skip-subitems`: items only. */
   skipSubitems: boolean;
+  /**
+   * Serialises the board's mutations. Default: this destination's own (one process). Distributed
+   * workers pass one lock shared through Redis, so no two workers write to one board at once.
+   */
+  mutationLock?: MutationLock;
 }
 
 const orderShape = z.object({
@@ -50,13 +56,15 @@ export class MondayDestination implements Destination {
   readonly name = 'monday';
   private board: Promise<BoardState> | undefined;
   private groups: GroupResolver | undefined;
-  private readonly lock = new BoardLock();
+  private readonly lock: MutationLock;
   /** Groups resolved by a write that then failed as a whole: reported with the partition's next result. */
   private readonly unreported = new Map<string, DestinationChange[]>();
   /** Group titles already reported: the source learns a group's ID once, with its first batch. */
   private readonly reportedGroups = new Set<string>();
 
-  constructor(private readonly options: MondayDestinationOptions) {}
+  constructor(private readonly options: MondayDestinationOptions) {
+    this.lock = options.mutationLock ?? new InProcessMutationLock();
+  }
 
   async preparePartition(): Promise<void> {
     await this.boardState();

@@ -1,7 +1,8 @@
 import { InterruptedError, toSyncError, type ErrorCategory } from '../../errors/sync-error.js';
 import type { OrderRecordData } from '../../ports/order-record.js';
 import type { MondayDestinationConfig } from '../../config/orders-pipeline-schema.js';
-import type { BoardLock } from './board-lock.js';
+import type { MutationLock } from '../../ports/mutation-lock.js';
+import { boardLockKey } from './board-lock.js';
 import { COMPLEXITY_FIELD, idempotencyKeyOf, type MondayClient } from './monday-client.js';
 import { MUTATION_COST } from './item-writer.js';
 import { fieldErrorCategory } from './monday-errors.js';
@@ -47,7 +48,7 @@ export function subitemsOf(order: OrderRecordData, config: SubitemsConfig, paren
  * Creates subitems under their new parent items, aliased like items. Returns the keys of orders
  * whose subitems failed, with why; the parent item exists either way.
  */
-export async function writeSubitems(client: MondayClient, lock: BoardLock, boardId: string, writes: SubitemWrite[], perRequest: number): Promise<Map<string, SubitemFailure>> {
+export async function writeSubitems(client: MondayClient, lock: MutationLock, boardId: string, writes: SubitemWrite[], perRequest: number): Promise<Map<string, SubitemFailure>> {
   const failed = new Map<string, SubitemFailure>();
   for (let at = 0; at < writes.length; at += perRequest) {
     const chunk = writes.slice(at, at + perRequest);
@@ -61,7 +62,7 @@ export async function writeSubitems(client: MondayClient, lock: BoardLock, board
     });
     const query = `mutation createSubitems(${declarations.join(', ')}) { ${COMPLEXITY_FIELD} ${fields.join(' ')} }`;
     try {
-      const result = await lock.run(boardId, () =>
+      const result = await lock.withLock(boardLockKey(boardId), () =>
         client.request({ name: 'createSubitems', query, variables, cost: chunk.length * (MUTATION_COST + 20), idempotencyKey: idempotencyKeyOf('create_subitems', chunk) }),
       );
       chunk.forEach((w, i) => {

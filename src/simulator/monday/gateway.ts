@@ -157,9 +157,9 @@ export class Gateway {
     };
     const result = executeSync({ schema: d.schema, document, rootValue: ROOT, contextValue: context, variableValues: request.variables, operationName: request.operationName });
     for (const board of context.touchedBoards) {
-      const running = this.boardMutations.get(board) ?? 0;
-      if (running > 0) d.stats.concurrentBoardMutations += 1;
-      this.boardMutations.set(board, running + 1);
+      const running = (this.boardMutations.get(board) ?? 0) + 1;
+      d.stats.boardMutationStarted(board, running);
+      this.boardMutations.set(board, running);
       finish.push(() => this.boardMutations.set(board, (this.boardMutations.get(board) ?? 1) - 1));
     }
     const answer: MondayAnswer = {

@@ -11,6 +11,7 @@ export class SimStats {
   concurrencyRejections = 0;
   dailyLimitRejections = 0;
   concurrentBoardMutations = 0;
+  readonly maxConcurrentBoardMutations: Record<string, number> = {};
   idempotentReplays = 0;
   idempotencyConflicts = 0;
   complexitySpent = 0;
@@ -23,6 +24,12 @@ export class SimStats {
     this.complexitySpent += cost;
     this.firstChargeAt ||= now;
     this.lastChargeAt = now;
+  }
+
+  /** A mutation request on `board` started while `inFlight` (itself included) were running on it. */
+  boardMutationStarted(board: string, inFlight: number): void {
+    if (inFlight > 1) this.concurrentBoardMutations += 1;
+    this.maxConcurrentBoardMutations[board] = Math.max(this.maxConcurrentBoardMutations[board] ?? 0, inFlight);
   }
 
   fault(kind: MondayFaultKind): void {
@@ -41,6 +48,7 @@ export class SimStats {
       concurrencyRejections: this.concurrencyRejections,
       dailyLimitRejections: this.dailyLimitRejections,
       concurrentBoardMutations: this.concurrentBoardMutations,
+      maxConcurrentBoardMutations: { ...this.maxConcurrentBoardMutations },
       idempotentReplays: this.idempotentReplays,
       idempotencyConflicts: this.idempotencyConflicts,
       faultsInjected: Object.values(faultsByKind).reduce((sum, n) => sum + n, 0),

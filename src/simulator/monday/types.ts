@@ -133,6 +133,8 @@ export interface MondaySimulatorStats {
   dailyLimitRejections: number;
   /** Mutation requests that arrived while another mutation request on the same board was in flight. */
   concurrentBoardMutations: number;
+  /** Per board ID: the most mutation requests in flight on it at once (1 = never overlapped). */
+  maxConcurrentBoardMutations: Record<string, number>;
   idempotentReplays: number;
   idempotencyConflicts: number;
   faultsInjected: number;

@@ -73,7 +73,10 @@ describe('Monday simulator: limits', () => {
     expect(sim.stats().concurrentBoardMutations).toBe(0);
     await Promise.all([gql(sim, createItems(1)), gql(sim, 'query { boards { id } }')]);
     expect(sim.stats().concurrentBoardMutations).toBe(0);
+    expect(Object.values(sim.stats().maxConcurrentBoardMutations)).toEqual([1]);
     await Promise.all([gql(sim, createItems(1)), gql(sim, createItems(2))]);
     expect(sim.stats().concurrentBoardMutations).toBe(1);
+    // The board's high-water mark: two mutation requests were in flight on it at once.
+    expect(Object.values(sim.stats().maxConcurrentBoardMutations)).toEqual([2]);
   });
 });
