@@ -40,6 +40,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
       prefix: settings.prefix ?? 'syncscope',
       local,
       resetMarginMs: api.reset_margin_ms,
+      paceBelowShare: api.pace_below_share,
       clock,
       onWait,
       onError: (error) => events.budgetUnavailable({ error_message: error instanceof Error ? error.message : String(error) }),
