@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../ports/clock.js';
 import type { BudgetKey, RateLimitObservation, RequestScheduler, WaitNotice, WaitReason } from '../ports/request-scheduler.js';
@@ -136,6 +137,31 @@ end
 return 1
 `;
 
+/**
+ * A script sent by its SHA (EVALSHA), the text only when this Redis has not seen it yet: every
+ * request runs RESERVE, and 3 KB of Lua per request is CPU and bytes on both ends.
+ */
+class LuaScript {
+  private readonly sha: string;
+
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+const reserveScript = new LuaScript(RESERVE);
+const observeScript = new LuaScript(OBSERVE);
+const blockScript = new LuaScript(BLOCK);
+
 export interface RedisRequestSchedulerOptions {
   redis: Redis;
   /** Key prefix (the queue prefix), so that tests and deployments do not share budgets by accident. */
@@ -182,9 +208,10 @@ export class RedisRequestScheduler implements RequestScheduler {
       for (;;) {
         signal?.throwIfAborted();
         const now = this.options.clock.now();
-        const [waitMs, reason] = (await this.options.redis.eval(
-          RESERVE, 2, this.budgetKey(key.tokenId, key.resource), this.holdKey(key.tokenId),
-          now, key.cost ?? 1, this.options.resetMarginMs, this.options.paceBelowShare, this.options.probeTimeoutMs ?? 2000, this.options.pollMs ?? 25,
+        const [waitMs, reason] = (await reserveScript.run(
+          this.options.redis,
+          [this.budgetKey(key.tokenId, key.resource), this.holdKey(key.tokenId)],
+          [now, key.cost ?? 1, this.options.resetMarginMs, this.options.paceBelowShare, this.options.probeTimeoutMs ?? 2000, this.options.pollMs ?? 25],
         )) as [number, string];
         if (waitMs <= 0) return release;
         const waitReason = (reason || 'primary') as WaitReason;
@@ -206,16 +233,16 @@ export class RedisRequestScheduler implements RequestScheduler {
     this.options.local.observe(tokenId, observation);
     if (observation.windowMs !== undefined) return; // sliding windows (Monday) stay per process for now
     const ttl = Math.max(1000, observation.resetAtMs - this.options.clock.now() + 60_000);
-    this.options.redis
-      .eval(OBSERVE, 1, this.budgetKey(tokenId, observation.resource), observation.limit, observation.remaining, observation.resetAtMs, ttl)
+    observeScript
+      .run(this.options.redis, [this.budgetKey(tokenId, observation.resource)], [observation.limit, observation.remaining, observation.resetAtMs, ttl])
       .catch((error: unknown) => this.options.onError?.(error));
   }
 
   block(key: BudgetKey, untilMs: number, reason: WaitReason): void {
     this.options.local.block(key, untilMs, reason);
     const ttl = Math.max(1000, untilMs - this.options.clock.now() + 1000);
-    this.options.redis
-      .eval(BLOCK, 2, this.holdKey(key.tokenId), this.budgetKey(key.tokenId, key.resource), untilMs, reason, ttl, reason === 'primary' ? '1' : '0')
+    blockScript
+      .run(this.options.redis, [this.holdKey(key.tokenId), this.budgetKey(key.tokenId, key.resource)], [untilMs, reason, ttl, reason === 'primary' ? '1' : '0'])
       .catch((error: unknown) => this.options.onError?.(error));
   }
 
