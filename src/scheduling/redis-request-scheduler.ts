@@ -7,12 +7,14 @@ import type { BudgetKey, RateLimitObservation, RequestScheduler, WaitNotice, Wai
  * The budget hash's fields: `limit`, `remaining` (what is left to reserve: the API's figure minus
  * every reservation made since), `reset` (epoch ms of the window's end), `assumed` (1 while the
  * window after `reset` is taken to have begun, full, and no response has confirmed it yet), `next`
- * (earliest start of the next paced request) and `probe` (when the one request allowed while
- * nothing is known about the budget was let go).
+ * (earliest start of the next paced request), `straddle` (reserved around the reset, see below)
+ * and `probe` (when the one request allowed while nothing is known about the budget was let go).
  *
  * Windows are judged with the reset margin both ways, as the tolerated clock skew between the
- * workers and the API: a window's budget is spent only until `reset - margin` (so that what is sent
- * surely counts in it) and the next window begins at `reset + margin`.
+ * workers and the API: a request sent before `reset - margin` surely counts in its window, one sent
+ * from `reset + margin` on surely in the next, and one sent in between may count in either. Those
+ * are taken from the window's budget and also counted in `straddle`, which the next window starts
+ * without, so the workers never overdraw either window whichever way the clocks are off.
  */
 
 /**
@@ -39,7 +41,7 @@ local hold = redis.call('HMGET', KEYS[2], 'until', 'reason')
 if hold[1] and tonumber(hold[1]) > now then
   return wait(tonumber(hold[1]) - now, hold[2])
 end
-local b = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'assumed', 'next', 'probe')
+local b = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'assumed', 'next', 'probe', 'straddle')
 if not (b[1] and b[2] and b[3]) then
   if b[6] and tonumber(b[6]) + probeMs > now then
     return wait(math.min(pollMs, tonumber(b[6]) + probeMs - now), 'pacing')
@@ -53,10 +55,11 @@ local remaining = tonumber(b[2])
 local reset = tonumber(b[3])
 local assumed = b[4] == '1'
 if (not assumed) and now >= reset + margin then
-  -- The next window begins, full as far as we know; a response will confirm or correct it.
+  -- The next window begins, full as far as we know but for what was sent around the reset; a
+  -- response will confirm or correct it.
   assumed = true
-  remaining = limit
-  redis.call('HSET', KEYS[1], 'assumed', 1, 'remaining', remaining, 'next', 0)
+  remaining = limit - (tonumber(b[7]) or 0)
+  redis.call('HSET', KEYS[1], 'assumed', 1, 'remaining', remaining, 'next', 0, 'straddle', 0)
   redis.call('PEXPIRE', KEYS[1], math.max(60000, probeMs * 2))
 end
 if assumed then
@@ -65,8 +68,14 @@ if assumed then
   redis.call('HSET', KEYS[1], 'remaining', remaining - cost)
   return {0, ''}
 end
-if remaining < cost or now >= reset - margin then
+if remaining < cost then
   return wait(reset + margin - now, 'primary')
+end
+if now >= reset - margin then
+  -- Around the reset: may count in this window or the next, so it is taken from both.
+  redis.call('HSET', KEYS[1], 'remaining', remaining - cost)
+  redis.call('HINCRBY', KEYS[1], 'straddle', cost)
+  return {0, ''}
 end
 local paced = remaining <= limit * share
 local nextStart = tonumber(b[5]) or 0
@@ -76,7 +85,7 @@ end
 remaining = remaining - cost
 redis.call('HSET', KEYS[1], 'remaining', remaining)
 if paced then
-  -- Spread what is left evenly over the time left in the window.
+  -- Spread what is left evenly over the time left before the reset's margin.
   local spendUntil = reset - margin
   redis.call('HSET', KEYS[1], 'next', math.max(nextStart, now) + (spendUntil - now) / math.max(1, remaining + 1))
 end
@@ -91,14 +100,15 @@ return {0, ''}
  * - While the next window is assumed: a report of the old window is late and ignored; the first
  *   report of a newer window confirms it, and the lower of the two figures stands (ours counts the
  *   reservations still on their way, the API's what others spent).
- * - A newer window than the one we hold, not yet assumed (a clock behind the API's): the API's figure.
+ * - A newer window than the one we hold, not yet begun here (a response to a request sent around
+ *   the reset): the lower of the API's figure and the limit less what was sent around the reset.
  * - An older window: ignored.
  */
 const OBSERVE = `
 local limit = tonumber(ARGV[1])
 local remaining = tonumber(ARGV[2])
 local reset = tonumber(ARGV[3])
-local b = redis.call('HMGET', KEYS[1], 'remaining', 'reset', 'assumed')
+local b = redis.call('HMGET', KEYS[1], 'remaining', 'reset', 'assumed', 'straddle')
 if b[1] and b[2] then
   local held = tonumber(b[1])
   local heldReset = tonumber(b[2])
@@ -108,13 +118,15 @@ if b[1] and b[2] then
     remaining = math.min(held, remaining)
   elseif reset == heldReset then
     remaining = math.min(held, remaining)
+  else
+    -- The next window, reported before we began it: what we sent around the reset counts in it.
+    remaining = math.min(remaining, limit - (tonumber(b[4]) or 0))
   end
 end
 local fields = {'limit', limit, 'remaining', remaining, 'reset', reset, 'assumed', 0}
 if tonumber(b[2]) ~= reset then
-  -- A window we had not confirmed yet: pacing starts afresh in it.
-  table.insert(fields, 'next')
-  table.insert(fields, 0)
+  -- A window we had not confirmed yet: pacing and the straddle count start afresh in it.
+  for _, v in ipairs({'next', 0, 'straddle', 0}) do table.insert(fields, v) end
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('HDEL', KEYS[1], 'probe')

@@ -9,11 +9,11 @@ import { RedisRequestScheduler } from '../../src/scheduling/redis-request-schedu
 const REDIS_URL = process.env.SYNCSCOPE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** One "worker": its own Redis connection and its own process scheduler, as `syncscope worker` builds them. */
-function worker(prefix: string, connections: Redis[], waits: WaitNotice[] = [], paceBelowShare = 0): RedisRequestScheduler {
+function worker(prefix: string, connections: Redis[], waits: WaitNotice[] = [], paceBelowShare = 0, resetMarginMs = 0): RedisRequestScheduler {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   connections.push(redis);
   const local = new BudgetScheduler({ maxConcurrentPerToken: 8, resetMarginMs: 0, paceBelowShare: 0, maxPerEndpointPerMinute: 10_000, clock: systemClock });
-  return new RedisRequestScheduler({ redis, prefix, local, resetMarginMs: 0, paceBelowShare, clock: systemClock, onWait: (n) => waits.push(n) });
+  return new RedisRequestScheduler({ redis, prefix, local, resetMarginMs, paceBelowShare, clock: systemClock, onWait: (n) => waits.push(n) });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,6 +108,34 @@ describe('the Redis request scheduler: one API budget for every worker', () => {
     expect(await connections[0]!.hgetall(budgetKey)).toMatchObject({ assumed: '0', remaining: '0', reset: String(secondReset) });
     await waiting;
     expect(later.slice(4).every((t) => t >= secondReset)).toBe(true);
+  });
+
+  it('requests sent around a reset (within the margin, the tolerated clock skew) count in both windows', async () => {
+    const prefix = `test-${randomBytes(4).toString('hex')}`;
+    const marginMs = 300;
+    const workers = [0, 1, 2].map(() => worker(prefix, connections, [], 0, marginMs));
+    const budgetKey = `${prefix}:budget:token-abc:core`;
+    // 5 left in a window that resets in 100 ms: we are inside its margin already.
+    const resetAtMs = Date.now() + 100;
+    workers[0]!.observe('token-abc', { resource: 'core', limit: 5, remaining: 5, resetAtMs });
+    await sleep(20);
+    const around: number[] = [];
+    await startAll(workers, 1, around);
+    // They went (the old window had them), and the next window will start without them.
+    expect(around.every((t) => t < resetAtMs + marginMs)).toBe(true);
+    expect(await connections[0]!.hgetall(budgetKey)).toMatchObject({ remaining: '2', straddle: '3' });
+    await sleep(resetAtMs + marginMs - Date.now() + 20);
+    // Past the margin, no report yet: the assumed next window has 5 - 3 = 2, not 5.
+    const after: number[] = [];
+    const waiting = startAll(workers, 2, after);
+    await sleep(150);
+    expect(after).toHaveLength(2);
+    expect(await connections[0]!.hgetall(budgetKey)).toMatchObject({ assumed: '1', remaining: '0', straddle: '0' });
+    // The next window's first report confirms it; the rest wait for its reset.
+    const nextReset = Date.now() + 200;
+    workers[1]!.observe('token-abc', { resource: 'core', limit: 5, remaining: 1, resetAtMs: nextReset });
+    await waiting;
+    expect(after.slice(2).every((t) => t >= nextReset + marginMs)).toBe(true);
   });
 
   it('nothing known about a budget: one request probes it, the others wait for its report', async () => {
