@@ -35,7 +35,7 @@ export async function queueBench(): Promise<BenchFigure[]> {
   const workers: ChildProcess[] = [];
   const figures: BenchFigure[] = [];
   const ample: Record<number, number> = {};
-  /** From spawning `run --distributed` to its first request (measured on each step's warm-up run). */
+  /** From spawning `run --distributed` to its first request (measured on each step's ample run, just before the tight one). */
   let startUpMs = 0;
   try {
     for (const n of WORKER_COUNTS) {
@@ -44,15 +44,15 @@ export async function queueBench(): Promise<BenchFigure[]> {
       // an unmeasured run first, with a job for every slot, so the figures are of running workers.
       const warm = await startGithubSimulator({ repos: n * JOBS_PER_WORKER * 2, prsPerRepo: 20, latencyMs: 20 });
       try {
-        const run = await distributedRun(dir, schema, warm, 'warmup', n, env);
-        startUpMs = Math.min(...warm.requests().map((r) => r.receivedAtMs)) - run.spawnedAtMs;
+        await distributedRun(dir, schema, warm, 'warmup', n, env);
       } finally {
         await warm.close();
       }
       // An ample budget on a latency-bound simulator: the workers' concurrency is what bounds it.
       const sim = await startGithubSimulator({ repos: 16, prsPerRepo: 60, latencyMs: 100, logRequests: true, secondary: { maxConcurrent: 100, pointsPerMinutePerEndpoint: 1_000_000 } });
       try {
-        const { records } = await distributedRun(dir, schema, sim, 'ample', n, env);
+        const { records, spawnedAtMs } = await distributedRun(dir, schema, sim, 'ample', n, env);
+        startUpMs = Math.min(...sim.requests().map((r) => r.receivedAtMs)) - spawnedAtMs;
         const phase = partitionPhase(sim.requests());
         ample[n] = records / (phase.ms / 1000);
         figures.push({ case: 'queue', metric: `ample budget, ${n} worker${n > 1 ? 's' : ''}: throughput`, value: ample[n], unit: 'records/s', note: `${records} records, ${phase.requests} partition requests in ${(phase.ms / 1000).toFixed(2)} s (100 ms latency)` });
@@ -64,9 +64,10 @@ export async function queueBench(): Promise<BenchFigure[]> {
         // The utilisation's ideal counts the first window's whole budget as there at the first
         // request: started late in a window, it would measure how fast the start-up can spend a
         // budget in the little left of it. So the run is started for its first request to land just
-        // after a boundary (as the budget case does), by the coordinator's start-up just measured.
+        // after a boundary (as the budget case does), by the coordinator's start-up just measured
+        // (aimed 300 ms in: start-ups vary by a few hundred ms, and landing just before one is the worst case).
         const windowMs = TIGHT.windowSeconds * 1000;
-        const firstRequestAt = Math.ceil((Date.now() + startUpMs + 200) / windowMs) * windowMs + 150;
+        const firstRequestAt = Math.ceil((Date.now() + startUpMs + 200) / windowMs) * windowMs + 300;
         await new Promise((r) => setTimeout(r, Math.max(0, firstRequestAt - startUpMs - Date.now())));
         await distributedRun(dir, schema, tight, 'tight', n, env);
         const u = utilisation(tight.requests());
