@@ -98,6 +98,8 @@ export interface DistributedSyncRequest {
   extraOptions?: Record<string, unknown>;
   clock?: Clock;
   syncId?: string;
+  /** The token's scheduler: the shared budget in Redis, so the partition listing counts in it (default: this process's own). */
+  schedulers?: SchedulerPool;
 }
 
 export interface EnqueuedSync {
@@ -112,7 +114,7 @@ export async function enqueueDistributedSync(runtime: Runtime, request: Distribu
   const clock = request.clock ?? systemClock;
   const { config, store } = request;
   const syncId = request.syncId ?? newSyncId(new Date(clock.now()));
-  const parts = runParts(runtime, config, store, syncId, request.execute, new SchedulerPool(), clock, { kind: 'coordinator' });
+  const parts = runParts(runtime, config, store, syncId, request.execute, request.schedulers ?? new SchedulerPool(), clock, { kind: 'coordinator' });
   try {
     return await startDistributedRun({
       syncId,

@@ -33,7 +33,8 @@ export interface TokenHold {
  */
 /**
  * Wraps a token's process scheduler, e.g. in a `RedisRequestScheduler` so that every worker shares
- * the token's budget; `onWait` reports to the run whose request waits.
+ * the token's budget; `onWait` reports to the run whose request waits. The process scheduler it
+ * gets does not pace (the shared one does).
  */
 export type SharedSchedulerFactory = (local: RequestScheduler, tokenId: string, api: PipelineConfig['api'], clock: Clock, onWait: (notice: WaitNotice) => void) => RequestScheduler;
 
@@ -73,7 +74,9 @@ export class SchedulerPool {
       const local = new BudgetScheduler({
         maxConcurrentPerToken: api.max_concurrent_per_token,
         resetMarginMs: api.reset_margin_ms,
-        paceBelowShare: api.pace_below_share,
+        // A shared budget is paced where it is shared: this process alone would pace as if the
+        // whole budget were its own, and N of them together would spend less than it.
+        paceBelowShare: this.share ? 0 : api.pace_below_share,
         maxPerEndpointPerMinute: api.max_requests_per_minute_per_endpoint,
         clock,
         onWait,

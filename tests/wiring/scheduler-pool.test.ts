@@ -75,4 +75,25 @@ describe('SchedulerPool: one budget per token for the whole process', () => {
     (await b.acquire(key('token-1')))();
     expect(waitsB).toEqual([{ key: key('token-1'), reason: 'retry_after', waitMs: 20_000 }]);
   });
+
+  it('a shared budget is not paced by the process: the process scheduler it wraps lets a low budget go at once', async () => {
+    const clock = new FakeClock();
+    const paced = (pool: SchedulerPool) => {
+      const waits: WaitNotice[] = [];
+      const run = pool.forRun('token-1', { ...api, pace_below_share: 0.5 }, clock, { onWait: (n) => waits.push(n) });
+      // 10 of 100 left until a reset a minute away: below the pacing share.
+      run.observe('token-1', { resource: 'core', limit: 100, remaining: 10, resetAtMs: clock.now() + 60_000 });
+      return { run, waits };
+    };
+    // Alone, the process paces: the second request waits for its turn.
+    const alone = paced(new SchedulerPool());
+    (await alone.run.acquire(key('token-1')))();
+    (await alone.run.acquire(key('token-1')))();
+    expect(alone.waits.map((w) => w.reason)).toEqual(['pacing']);
+    // Wrapped (as by the Redis scheduler, which paces the shared budget), the process does not.
+    const shared = paced(new SchedulerPool((local) => local));
+    (await shared.run.acquire(key('token-1')))();
+    (await shared.run.acquire(key('token-1')))();
+    expect(shared.waits).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../../config/pipeline-schema.js';
-import { BullmqRunQueue } from '../../queue/bullmq-partition-queue.js';
+import { BullmqRunQueue, redisConnection } from '../../queue/bullmq-partition-queue.js';
 import { enqueueDistributedSync } from '../../wiring/distributed-sync.js';
+import { sharedBudgetSchedulers } from '../../wiring/shared-budget.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
 import { withRuntime } from '../runtime-scope.js';
@@ -17,6 +18,8 @@ export async function runDistributed(options: RunOptions, config: PipelineConfig
   const settings = queueSettingsFromEnv(process.env);
   const store = await openStoreFor(config.store);
   const queue = new BullmqRunQueue(settings);
+  // The partition listing spends the token's budget too: through Redis, as the workers do.
+  const budgetRedis = redisConnection(settings.url);
   try {
     return await withRuntime(options, async (runtime) => {
       const enqueued = await enqueueDistributedSync(runtime, {
@@ -24,6 +27,8 @@ export async function runDistributed(options: RunOptions, config: PipelineConfig
         store,
         queue,
         execute: options.execute === true,
+        // Redis unreachable: this process's own view of the budget decides (the workers report it).
+        schedulers: sharedBudgetSchedulers({ redis: budgetRedis, prefix: settings.prefix ?? 'syncscope' }),
         extraOptions: { config_file: options.config, ...(options.environment ? { environment: options.environment } : {}) },
       });
       runtime.lastRun = { syncId: enqueued.run.syncId, pipeline: enqueued.run.pipeline, traceId: enqueued.run.traceId };
@@ -42,6 +47,7 @@ export async function runDistributed(options: RunOptions, config: PipelineConfig
       return exitCodeOf(run.status);
     }, { pipeline: config.pipeline.name });
   } finally {
+    await budgetRedis.quit().catch(() => undefined);
     await queue.close();
     await store.close();
   }

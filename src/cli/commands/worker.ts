@@ -6,10 +6,9 @@ import { BullmqWorkers } from '../../queue/bullmq-partition-queue.js';
 import { renderPrometheusText } from '../../telemetry/metrics-render.js';
 import { WorkerEvents } from '../../telemetry/worker-events.js';
 import { defaultWorkerId, processPartitionJob, processRunJob, type WorkerContext } from '../../wiring/distributed-sync.js';
-import { SchedulerPool } from '../../wiring/scheduler-pool.js';
+import { sharedBudgetSchedulers } from '../../wiring/shared-budget.js';
 import { redisConnection } from '../../queue/bullmq-partition-queue.js';
 import { RedisMutationLock } from '../../scheduling/redis-mutation-lock.js';
-import { RedisRequestScheduler } from '../../scheduling/redis-request-scheduler.js';
 import { openStoreFor } from '../store-access.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
 import { queueSettingsFromEnv } from './distributed-settings.js';
@@ -36,15 +35,11 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
     const stores = new Map<string, Promise<RunStore>>();
     // One API budget for all workers: every token's remaining/reset and holds are kept in Redis.
     const budgetRedis = redisConnection(settings.url);
-    const schedulers = new SchedulerPool((local, _tokenId, api, clock, onWait) => new RedisRequestScheduler({
+    const schedulers = sharedBudgetSchedulers({
       redis: budgetRedis,
       prefix: settings.prefix ?? 'syncscope',
-      local,
-      resetMarginMs: api.reset_margin_ms,
-      clock,
-      onWait,
       onError: (error) => events.budgetUnavailable({ error_message: error instanceof Error ? error.message : String(error) }),
-    }));
+    });
     // One writer per board across all workers (Monday: concurrent mutations on a board corrupt it).
     const mutationLock = new RedisMutationLock({
       redis: budgetRedis,
