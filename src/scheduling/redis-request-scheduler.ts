@@ -41,7 +41,9 @@ local hold = redis.call('HMGET', KEYS[2], 'until', 'reason')
 if hold[1] and tonumber(hold[1]) > now then
   return wait(tonumber(hold[1]) - now, hold[2])
 end
-local b = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'assumed', 'next', 'probe', 'straddle')
+local b = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'assumed', 'next', 'probe', 'straddle', 'per_process')
+-- A sliding-window budget (Monday's complexity minute) is each process's own: no probe, no reservation.
+if b[8] == '1' then return {0, ''} end
 if not (b[1] and b[2] and b[3]) then
   if b[6] and tonumber(b[6]) + probeMs > now then
     return wait(math.min(pollMs, tonumber(b[6]) + probeMs - now), 'pacing')
@@ -173,6 +175,14 @@ class LuaScript {
 const reserveScript = new LuaScript(RESERVE);
 const observeScript = new LuaScript(OBSERVE);
 const blockScript = new LuaScript(BLOCK);
+/** KEYS: budget hash. ARGV: ttl ms. Marks a budget as kept by each process (see RESERVE). */
+const markPerProcessScript = new LuaScript(`
+redis.call('HSET', KEYS[1], 'per_process', 1)
+redis.call('HDEL', KEYS[1], 'probe')
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 1
+`);
+const PER_PROCESS_TTL_MS = 10 * 60_000;
 
 export interface RedisRequestSchedulerOptions {
   redis: Redis;
@@ -243,7 +253,14 @@ export class RedisRequestScheduler implements RequestScheduler {
 
   observe(tokenId: string, observation: RateLimitObservation): void {
     this.options.local.observe(tokenId, observation);
-    if (observation.windowMs !== undefined) return; // sliding windows (Monday) stay per process for now
+    if (observation.windowMs !== undefined) {
+      // Sliding windows (Monday) stay per process for now. Say so in Redis, so that no worker's
+      // request waits for a shared report that will never come (the probe of an unknown budget).
+      markPerProcessScript
+        .run(this.options.redis, [this.budgetKey(tokenId, observation.resource)], [PER_PROCESS_TTL_MS])
+        .catch((error: unknown) => this.options.onError?.(error));
+      return;
+    }
     const ttl = Math.max(1000, observation.resetAtMs - this.options.clock.now() + 60_000);
     observeScript
       .run(this.options.redis, [this.budgetKey(tokenId, observation.resource)], [observation.limit, observation.remaining, observation.resetAtMs, ttl])

@@ -153,6 +153,22 @@ describe('the Redis request scheduler: one API budget for every worker', () => {
     expect(starts.filter((t) => t >= resetAtMs)).toHaveLength(3);
   });
 
+  it('a sliding-window budget (Monday) stays per process: once reported, nobody waits for a shared report', async () => {
+    const prefix = `test-${randomBytes(4).toString('hex')}`;
+    const workers = [worker(prefix, connections), worker(prefix, connections), worker(prefix, connections)];
+    const starts: number[] = [];
+    const all = startAll(workers, 3, starts);
+    await sleep(150);
+    expect(starts).toHaveLength(1);
+    // The probe's response reports a sliding window: never shared in Redis, so the waiting requests go.
+    const reportedAt = Date.now();
+    workers[0]!.observe('token-abc', { resource: 'core', limit: 10_000_000, remaining: 9_990_000, resetAtMs: reportedAt + 60_000, windowMs: 60_000 });
+    await all;
+    expect(starts).toHaveLength(9);
+    // Well before the 2 s probe timeout would have let another probe go.
+    expect(Math.max(...starts) - reportedAt).toBeLessThan(1500);
+  });
+
   it('pacing is done on the shared budget: the workers together spread their starts over the window', async () => {
     const prefix = `test-${randomBytes(4).toString('hex')}`;
     // Pace the whole budget (pace_below_share = 1): 10 requests over a 1 s window.
