@@ -5,6 +5,9 @@ import { apiSection, auditSection, environmentsSection, optionsSection, pipeline
 
 export { postgresStore, sqliteStore } from './sections.js';
 
+export const GITHUB_SOURCE_MODES = ['rest', 'graphql'] as const;
+export type GithubSourceMode = (typeof GITHUB_SOURCE_MODES)[number];
+
 const githubSource = z
   .object({
     type: z.literal('github'),
@@ -27,9 +30,9 @@ const githubSource = z
     per_page: z.number().int().min(1).max(100).default(100).describe('Page size of list calls; GitHub allows at most 100.'),
     limit_repos: z.number().int().positive().optional().describe('Sync at most this many repositories.'),
     mode: z
-      .enum(['rest', 'graphql'])
-      .default('rest')
-      .describe('API to read with: "graphql" fetches pull requests with their reviews in one query (points budget), "rest" one call per page and per pull request\'s reviews.'),
+      .enum(GITHUB_SOURCE_MODES)
+      .default('graphql')
+      .describe('API to read with: "graphql" (the default) fetches pull requests with their reviews in one query (points budget), "rest" one call per page and per pull request\'s reviews.'),
   })
   .strict()
   .refine((s) => s.org !== undefined || s.repos.length > 0, { message: 'set `org` or `repos`', path: ['org'] });

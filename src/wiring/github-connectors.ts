@@ -6,6 +6,7 @@ import { createInstrumentedFetch } from '../connectors/http/instrumented-fetch.j
 import { SqliteDestination } from '../connectors/sqlite/sqlite-destination.js';
 import { DEFAULT_RETRY_POLICY } from '../scheduling/retry-policy.js';
 import type { PipelineConnectors, PipelineContext } from './pipeline-connectors.js';
+import { MODE_BEFORE_RECORDED } from './resume-check.js';
 
 /**
  * The GitHub → SQLite pipeline's adapters: octokit over the instrumented fetch (spans, budget,
@@ -53,5 +54,6 @@ export function githubConnectors(config: GithubPipelineConfig, ctx: PipelineCont
       repos: config.source.repos ?? null,
       limit_repos: config.source.limit_repos ?? null,
     },
+    readOptionsBeforeRecorded: { mode: MODE_BEFORE_RECORDED },
   };
 }

@@ -55,6 +55,8 @@ export interface PipelineConnectors {
    * values is refused (`resume-check.ts`), since its checkpoints would name other positions.
    */
   readOptions: Record<string, unknown>;
+  /** What a read option was for runs recorded before it was kept (GitHub: `mode` = rest). */
+  readOptionsBeforeRecorded?: Record<string, unknown>;
   /** After the run: what it read, by container, for the planned-work printout of a dry run. */
   plan?: () => PlannedContainer[];
 }

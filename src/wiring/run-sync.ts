@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isOrdersPipeline, type PipelineConfig } from '../config/pipeline-schema.js';
+import { isOrdersPipeline, type GithubSourceMode, type PipelineConfig } from '../config/pipeline-schema.js';
 import { BufferedAuditSink } from '../engine/buffered-audit-sink.js';
 import { DEFAULT_RETRY_POLICY } from '../scheduling/retry-policy.js';
 import { runPipeline } from '../engine/run-pipeline.js';
@@ -14,6 +14,7 @@ import { Redactor } from '../telemetry/redaction.js';
 import { RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { PipelineConnectors, PipelineContext, PlannedContainer } from './pipeline-connectors.js';
 import { assertSameReadOptions, READ_OPTIONS_KEY } from './resume-check.js';
+import { withGithubMode } from './github-mode.js';
 import { HeldRunLease } from './run-lease.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
 import { restoreHolds } from './restored-holds.js';
@@ -34,6 +35,8 @@ export interface SyncRequest {
   resume?: string;
   /** Re-run only the records that failed in this sync, as a new sync linked to it. */
   retryFailed?: string;
+  /** GitHub `--mode`: overrides `source.mode`; on a resume, differing from the recorded mode is refused. */
+  mode?: GithubSourceMode;
   /** Recorded with the run, e.g. the demo's simulator settings, so a resume can rebuild them. */
   extraOptions?: Record<string, unknown>;
   signal?: AbortSignal;
@@ -59,9 +62,10 @@ export type SyncedRun = RunRow & { reportPath: string | null; plan?: PlannedCont
  * runs are the ones an on-call reads reports of.
  */
 export async function runSync(runtime: Runtime, request: SyncRequest): Promise<SyncedRun> {
-  const { config, store } = request;
+  const { store } = request;
   const clock = request.clock ?? systemClock;
   const resumed = request.resume ? await assertResumable(store, request.resume) : undefined;
+  const config = withGithubMode(request.config, request.mode, resumed);
   const onlyRecordKeys = request.retryFailed ? await failedRecordKeys(store, request.retryFailed) : undefined;
   const syncId = request.resume ?? request.syncId ?? newSyncId(new Date(clock.now()));
   // audit.body_retention: older runs' bodies go, their audit rows stay. Best effort: a store too
@@ -122,7 +126,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   let lease: HeldRunLease;
   try {
     if (resumed) {
-      assertSameReadOptions(resumed, connectors.readOptions);
+      assertSameReadOptions(resumed, connectors.readOptions, connectors.readOptionsBeforeRecorded);
       await restoreHolds({
         store,
         syncId,

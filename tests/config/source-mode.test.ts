@@ -13,9 +13,9 @@ function parsePipelineConfig(raw: unknown): GithubPipelineConfig {
 }
 
 describe('source.mode', () => {
-  it('defaults to rest and accepts graphql', () => {
-    expect(parsePipelineConfig({ ...base, source: { type: 'github', org: 'o' } }).source.mode).toBe('rest');
-    expect(parsePipelineConfig({ ...base, source: { type: 'github', org: 'o', mode: 'graphql' } }).source.mode).toBe('graphql');
+  it('defaults to graphql and accepts rest as the fallback', () => {
+    expect(parsePipelineConfig({ ...base, source: { type: 'github', org: 'o' } }).source.mode).toBe('graphql');
+    expect(parsePipelineConfig({ ...base, source: { type: 'github', org: 'o', mode: 'rest' } }).source.mode).toBe('rest');
   });
 
   it('names the key and the allowed values when the mode is wrong', () => {

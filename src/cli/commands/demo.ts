@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parsePipelineConfig } from '../../config/load-config.js';
+import type { GithubSourceMode } from '../../config/pipeline-schema.js';
 import { UsageError } from '../../errors/sync-error.js';
 import type { RunStore } from '../../ports/run-store.js';
 import { startGithubSimulator, TRANSIENT_FAULT_KINDS, type GithubSimulator } from '../../simulator/github/index.js';
@@ -35,6 +36,8 @@ export interface DemoOptions extends OutputOptions, Partial<DemoSettings> {
   maxConcurrentRequests?: number;
   /** `true`: the latest interrupted demo run; a string: that sync ID. */
   resume?: boolean | string;
+  /** `rest` or `graphql` (the default); a resume keeps the mode the sync started with. */
+  mode?: GithubSourceMode;
 }
 
 /** `syncscope demo`: starts the bundled GitHub simulator on a free loopback port and syncs it to SQLite. */
@@ -79,6 +82,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
         token: DEMO_TOKEN,
         execute: true,
         resume: resumeId,
+        mode: options.mode,
         extraOptions: { demo: settings },
         signal: signals.signal,
       });

@@ -1,7 +1,8 @@
 import { requiredCredentialsOf } from '../../config/credentials.js';
 import { loadPipelineConfig } from '../../config/load-config.js';
 import { withSelection } from '../../config/orders-selection.js';
-import { isOrdersPipeline, type PipelineConfig } from '../../config/pipeline-schema.js';
+import { isOrdersPipeline, type GithubSourceMode, type PipelineConfig } from '../../config/pipeline-schema.js';
+import { withGithubMode } from '../../wiring/github-mode.js';
 import { UsageError } from '../../errors/sync-error.js';
 import { openStoreFor } from '../store-access.js';
 import { runSync } from '../../wiring/run-sync.js';
@@ -27,6 +28,8 @@ export interface RunOptions extends OutputOptions {
   distributed?: boolean;
   /** With --distributed: print the sync ID and job ID and return without waiting. */
   detach?: boolean;
+  /** GitHub: `rest` or `graphql`, over `source.mode` (a resume keeps its recorded mode). */
+  mode?: GithubSourceMode;
 }
 
 /** `syncscope run --config FILE`: runs a configured pipeline (dry unless --execute). */
@@ -37,7 +40,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const credentials = requiredCredentialsOf(config);
   if (options.distributed || config.options.distributed) {
     if (options.resume || options.retryFailed) throw new UsageError('--resume and --retry-failed do not run distributed yet');
-    return (await import('./run-distributed.js')).runDistributed(options, config);
+    return (await import('./run-distributed.js')).runDistributed(options, withGithubMode(config, options.mode, undefined));
   }
   const store = await openStoreFor(config.store);
   const signals = abortOnSignals();
@@ -50,6 +53,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         execute: options.execute === true,
         resume: options.resume,
         retryFailed: options.retryFailed,
+        mode: options.mode,
         extraOptions: { config_file: options.config, ...(options.environment ? { environment: options.environment } : {}) },
         signal: signals.signal,
       });
