@@ -244,6 +244,11 @@ export interface ApiUsageRow {
   totalDurationMs: number;
 }
 
+/** API calls of a sync per operation (GraphQL query name, REST operation): what each query cost. */
+export interface OperationApiUsageRow extends ApiUsageRow {
+  operation: string;
+}
+
 /** API calls of a sync per partition, connector and resource: what each partition spent. */
 export interface PartitionApiUsageRow extends ApiUsageRow {
   /** `null` for calls made outside any partition (e.g. listing partitions). */
@@ -397,6 +402,8 @@ export interface RunStore {
   apiUsage(syncId: string): Promise<ApiUsageRow[]>;
   /** The same, per partition as well: what each customer or repository spent. */
   apiUsageByPartition(syncId: string): Promise<PartitionApiUsageRow[]>;
+  /** The same per connector, resource and operation, costliest first (the summary's top queries). */
+  apiUsageByOperation(syncId: string): Promise<OperationApiUsageRow[]>;
 
   listRecordStates(syncId: string, query?: RecordStateQuery): Promise<RecordStateRow[]>;
   /** Counts of the sync's record states by status (zeros included). */

@@ -27,6 +27,28 @@ export function describeAggregatesContract(ctx: StoreContext): void {
       expect(await ctx.store.apiUsage(syncIdAt(11, 'FFFFFFFF'))).toEqual([]);
     });
 
+    it('apiUsageByOperation groups calls by connector, resource and operation, costliest first', async () => {
+      await ctx.store.createRun(run);
+      await ctx.store.createRun(other);
+      await ctx.store.recordApiCalls([
+        anApiCall(sync, { resource: 'graphql', operation: 'RepositoryPullRequests', durationMs: 5, cost: 1 }),
+        anApiCall(sync, { resource: 'graphql', operation: 'RepositoryPullRequests', durationMs: 7, cost: 2, errorCategory: 'RATE_LIMITED' }),
+        anApiCall(sync, { resource: 'graphql', operation: 'OrganizationRepositories', durationMs: 3, cost: 1 }),
+        anApiCall(sync, { resource: 'graphql', operation: 'PullRequestReviews', durationMs: 2, cost: 1 }),
+        anApiCall(sync, { resource: 'core', operation: 'pulls.list', durationMs: 4, cost: 1 }),
+        anApiCall(sync, { connector: 'monday', resource: null, operation: 'boards', durationMs: 1, cost: null }),
+        anApiCall(other.syncId, { resource: 'graphql', operation: 'RepositoryPullRequests', cost: 50 }),
+      ]);
+      expect(await ctx.store.apiUsageByOperation(sync)).toEqual([
+        { connector: 'github', resource: 'graphql', operation: 'RepositoryPullRequests', calls: 2, errors: 1, cost: 3, totalDurationMs: 12 },
+        { connector: 'github', resource: 'core', operation: 'pulls.list', calls: 1, errors: 0, cost: 1, totalDurationMs: 4 },
+        { connector: 'github', resource: 'graphql', operation: 'OrganizationRepositories', calls: 1, errors: 0, cost: 1, totalDurationMs: 3 },
+        { connector: 'github', resource: 'graphql', operation: 'PullRequestReviews', calls: 1, errors: 0, cost: 1, totalDurationMs: 2 },
+        { connector: 'monday', resource: null, operation: 'boards', calls: 1, errors: 0, cost: 0, totalDurationMs: 1 },
+      ]);
+      expect(await ctx.store.apiUsageByOperation(syncIdAt(11, 'FFFFFFFF'))).toEqual([]);
+    });
+
     it('failuresByCategory counts failed records per category, most frequent first', async () => {
       await ctx.store.createRun(run);
       const failed = (n: number, category: 'NOT_FOUND' | 'VALIDATION_ERROR') =>

@@ -17,7 +17,7 @@ describe('syncscope demo, end to end with the real OTLP/HTTP exporter', () => {
   beforeAll(async () => {
     const endpoint = await receiver.start();
     result = await runCli(
-      ['demo', '--json', '--repos', String(REPOS), '--prs-per-repo', String(PRS), '--latency-ms', '2', '--batch-size', '10', '--data-dir', tmp.dir, '--reports-dir', join(tmp.dir, 'reports')],
+      ['demo', '--json', '--mode', 'rest', '--repos', String(REPOS), '--prs-per-repo', String(PRS), '--latency-ms', '2', '--batch-size', '10', '--data-dir', tmp.dir, '--reports-dir', join(tmp.dir, 'reports')],
       { env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } },
     );
     summary = JSON.parse(result.stdout);

@@ -12,7 +12,8 @@ function config(dir: string, name: string, source: string[], extra: string[] = [
   const path = join(dir, `${name}.toml`);
   writeFileSync(path, [
     '[pipeline]', `name = "${name}"`,
-    '[source]', 'type = "github"', ...source,
+    // These messages are REST's (routes, pages); the mode cases below set their own.
+    '[source]', 'type = "github"', ...(source.some((line) => line.startsWith('mode')) ? [] : ['mode = "rest"']), ...source,
     '[destination]', 'type = "sqlite"', `path = "${join(dir, `${name}-github.db`)}"`,
     '[store]', 'type = "sqlite"', `path = "${join(dir, `${name}-store.db`)}"`,
     '[reports]', `dir = "${join(dir, 'reports')}"`,
@@ -112,7 +113,7 @@ describe('edge messages: what a failure says, and configs refused before anythin
     const path = join(tmp.dir, 'pg.toml');
     writeFileSync(path, [
       '[pipeline]', 'name = "pg-store"',
-      '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`,
+      '[source]', 'type = "github"', 'mode = "rest"', `base_url = "${sim.url}"`, `org = "${sim.org}"`,
       '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, 'pg-github.db')}"`,
       '[store]', 'type = "postgres"', `url = "postgres://syncer:PgS3cretPw@127.0.0.1:${port}/db"`,
     ].join('\n'));

@@ -27,7 +27,7 @@ describe('payload audit trail', () => {
     const config = join(tmp.dir, `${name}.toml`);
     writeFileSync(config, [
       '[pipeline]', `name = "${name}"`,
-      '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 20',
+      '[source]', 'type = "github"', 'mode = "rest"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 20',
       '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, `${name}.db`)}"`,
       '[store]', 'type = "sqlite"', `path = "${storePath}"`,
       '[reports]', `dir = "${join(tmp.dir, 'reports')}"`,

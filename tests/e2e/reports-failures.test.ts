@@ -10,7 +10,7 @@ function writeConfig(dir: string, name: string, sim: GithubSimulator, reports = 
   const path = join(dir, `${name}.toml`);
   writeFileSync(path, [
     '[pipeline]', `name = "${name}"`,
-    '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 10',
+    '[source]', 'type = "github"', 'mode = "rest"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 10',
     '[destination]', 'type = "sqlite"', `path = "${join(dir, `${name}-github.db`)}"`,
     '[store]', 'type = "sqlite"', `path = "${join(dir, 'store.db')}"`,
     '[reports]', `dir = "${reports}"`,

@@ -24,7 +24,7 @@ describe('run --retry-failed', () => {
     });
     writeFileSync(config, [
       '[pipeline]', 'name = "github-retry"',
-      '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'include_reviews = true', 'per_page = 10',
+      '[source]', 'type = "github"', 'mode = "rest"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'include_reviews = true', 'per_page = 10',
       '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, 'github.db')}"`,
       '[store]', 'type = "sqlite"', `path = "${storePath}"`,
       '[reports]', `dir = "${reports}"`,

@@ -113,7 +113,7 @@ function scenario(name: string, leaks: Leaks) {
     const config = join(tmp.dir, 'pipeline.toml');
     writeFileSync(config, [
       '[pipeline]', `name = "${name}"`,
-      '[source]', 'type = "github"', `base_url = "${proxy.url}"`, `org = "${sim.org}"`, 'per_page = 5', `include_reviews = ${leaks.errorMessages || leaks.urlSecrets === true}`,
+      '[source]', 'type = "github"', 'mode = "rest"', `base_url = "${proxy.url}"`, `org = "${sim.org}"`, 'per_page = 5', `include_reviews = ${leaks.errorMessages || leaks.urlSecrets === true}`,
       '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, 'github.db')}"`,
       '[store]', 'type = "sqlite"', `path = "${state.storePath}"`,
       '[reports]', `dir = "${state.reports}"`,

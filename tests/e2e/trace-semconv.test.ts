@@ -35,7 +35,7 @@ describe('exported spans and log records follow the semantic conventions', () =>
     const config = join(tmp.dir, 'pipeline.toml');
     writeFileSync(config, [
       '[pipeline]', 'name = "semconv"',
-      '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 2',
+      '[source]', 'type = "github"', 'mode = "rest"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 2',
       '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, 'github.db')}"`,
       '[store]', 'type = "sqlite"', `path = "${join(tmp.dir, 'store.db')}"`,
       '[options]', 'batch_size = 4',

@@ -2,6 +2,7 @@ import type { ErrorCategory } from '../../errors/sync-error.js';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
   ApiUsageRow,
+  OperationApiUsageRow,
   DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
@@ -204,6 +205,21 @@ export class InMemoryRunStore implements RunStore {
 
   async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
     return (await this.apiUsageByPartition(syncId, false)).map(({ partitionKey: _, ...usage }) => usage);
+  }
+
+  async apiUsageByOperation(syncId: string): Promise<OperationApiUsageRow[]> {
+    const groups = new Map<string, OperationApiUsageRow>();
+    for (const { row } of this.rowsOf(syncId)?.apiCalls ?? []) {
+      const key = `${row.connector}\u0000${row.resource ?? ''}\u0000${row.operation}`;
+      const usage = groups.get(key) ?? { connector: row.connector, resource: row.resource, operation: row.operation, calls: 0, errors: 0, cost: 0, totalDurationMs: 0 };
+      usage.calls += 1;
+      usage.errors += row.errorCategory === null ? 0 : 1;
+      usage.cost += row.cost ?? 0;
+      usage.totalDurationMs += row.durationMs;
+      groups.set(key, usage);
+    }
+    // Costliest first, as the SQL stores order them.
+    return [...groups.values()].sort(byKeys((u) => [-u.cost, -u.calls, u.connector, u.resource ?? '', u.operation]));
   }
 
   async apiUsageByPartition(syncId: string, byPartition = true): Promise<PartitionApiUsageRow[]> {

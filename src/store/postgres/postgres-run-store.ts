@@ -3,6 +3,7 @@ import type { PoolClient, QueryResult } from 'pg';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
   ApiUsageRow,
+  OperationApiUsageRow,
   DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
@@ -13,7 +14,7 @@ import { migratePostgres } from '../migrations/postgres-migrator.js';
 import { postgresMigrations } from '../migrations/postgres-migrations.js';
 import { zeroCounts } from '../query-limits.js';
 import { BATCH_COLUMNS, RECORD_STATUSES, batchColumns, readApiCall, readBatch, readRecordState } from '../sql/record-tables.js';
-import { readApiUsage, readFailureCategory, RowReader } from '../sql/row-reader.js';
+import { readApiUsage, readFailureCategory, readOperationApiUsage, RowReader } from '../sql/row-reader.js';
 import type { SqlRow } from '../sql/row-reader.js';
 import { RunStoreSql } from '../sql/run-store-sql.js';
 import {
@@ -214,6 +215,10 @@ export class PostgresRunStore implements RunStore {
 
   async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
     return (await this.rows('apiUsage', { text: this.sql.apiUsage, values: [syncId] })).map(readApiUsage);
+  }
+
+  async apiUsageByOperation(syncId: string): Promise<OperationApiUsageRow[]> {
+    return (await this.rows('apiUsageByOperation', { text: this.sql.apiUsageByOperation, values: [syncId] })).map(readOperationApiUsage);
   }
 
   async apiUsageByPartition(syncId: string): Promise<PartitionApiUsageRow[]> {

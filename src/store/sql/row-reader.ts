@@ -1,6 +1,6 @@
 import { ERROR_CATEGORIES, SyncError } from '../../errors/sync-error.js';
 import type { ErrorCategory } from '../../errors/sync-error.js';
-import type { ApiUsageRow, FailureCategoryRow } from '../../ports/run-store.js';
+import type { ApiUsageRow, FailureCategoryRow, OperationApiUsageRow } from '../../ports/run-store.js';
 
 /** A row as a database driver returns it: column name → driver value. */
 export type SqlRow = Record<string, unknown>;
@@ -124,6 +124,10 @@ export function readApiUsage(row: SqlRow): ApiUsageRow {
     cost: r.number('cost'),
     totalDurationMs: r.number('total_duration_ms'),
   };
+}
+
+export function readOperationApiUsage(row: SqlRow): OperationApiUsageRow {
+  return { ...readApiUsage(row), operation: new RowReader(row, 'api_calls').string('operation') };
 }
 
 export function readFailureCategory(row: SqlRow): FailureCategoryRow {

@@ -46,6 +46,7 @@ export class RunStoreSql {
   readonly countRecordStates: string;
   /** Binds: sync ID. API calls per connector and resource. */
   readonly apiUsage: string;
+  readonly apiUsageByOperation: string;
   /** Binds: sync ID. Failed records per error category, most frequent first. */
   readonly failuresByCategory: string;
   readonly insertApiCall: string;
@@ -86,6 +87,11 @@ export class RunStoreSql {
         SUM(CASE WHEN error_category IS NULL THEN 0 ELSE 1 END) AS errors,
         COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(duration_ms), 0) AS total_duration_ms
       FROM ${table('api_calls')} WHERE sync_id = ? GROUP BY connector, resource ORDER BY connector, resource`;
+    this.apiUsageByOperation = `SELECT connector, resource, operation, COUNT(*) AS calls,
+        SUM(CASE WHEN error_category IS NULL THEN 0 ELSE 1 END) AS errors,
+        COALESCE(SUM(cost), 0) AS cost, COALESCE(SUM(duration_ms), 0) AS total_duration_ms
+      FROM ${table('api_calls')} WHERE sync_id = ? GROUP BY connector, resource, operation
+      ORDER BY cost DESC, calls DESC, connector, resource, operation`;
     this.failuresByCategory = `SELECT COALESCE(error_category, 'INTERNAL') AS category, COUNT(*) AS n
       FROM ${table('record_states')} WHERE sync_id = ? AND status = 'failed' AND ${UNSYNCED}
       GROUP BY COALESCE(error_category, 'INTERNAL') ORDER BY n DESC, category`;

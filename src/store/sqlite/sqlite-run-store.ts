@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { SyncError } from '../../errors/sync-error.js';
 import type {
   ApiUsageRow,
+  OperationApiUsageRow,
   DestinationChangeCount, DestinationChangeQuery, DestinationChangeRow, PartitionApiUsageRow,
   FailureCategoryRow,
   ApiCallQuery, ApiCallRow, BatchCommit, BatchRow, CancelOutcome, CancelRequest, PartitionRow, RateLimitRow,
@@ -17,7 +18,7 @@ import {
   API_CALL_COLUMNS, BATCH_COLUMNS, RECORD_STATE_COLUMNS, RECORD_STATUSES, apiCallColumns, batchColumns,
   readApiCall, readBatch, readRecordState, recordStateColumns,
 } from '../sql/record-tables.js';
-import { readApiUsage, readFailureCategory, RowReader } from '../sql/row-reader.js';
+import { readApiUsage, readFailureCategory, readOperationApiUsage, RowReader } from '../sql/row-reader.js';
 import type { SqlRow, SqlValue } from '../sql/row-reader.js';
 import { RunStoreSql } from '../sql/run-store-sql.js';
 import { CHANGE_COLUMNS, ChangeStoreSql, changeColumns, readChange, readChangeCount, readPartitionApiUsage } from '../sql/change-tables.js';
@@ -229,6 +230,10 @@ export class SqliteRunStore implements RunStore {
 
   async apiUsage(syncId: string): Promise<ApiUsageRow[]> {
     return this.guard('apiUsage', () => this.all({ text: SQL.apiUsage, values: [syncId] }).map(readApiUsage));
+  }
+
+  async apiUsageByOperation(syncId: string): Promise<OperationApiUsageRow[]> {
+    return this.guard('apiUsageByOperation', () => this.all({ text: SQL.apiUsageByOperation, values: [syncId] }).map(readOperationApiUsage));
   }
 
   async apiUsageByPartition(syncId: string): Promise<PartitionApiUsageRow[]> {
