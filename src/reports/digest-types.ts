@@ -37,6 +37,8 @@ export interface RunDigest {
   partitions: DigestPartition[];
   /** The API quota this sync spent, per connector and rate-limit resource. */
   quota: DigestQuota[];
+  /** GraphQL points spent; null for runs that made no GraphQL calls (REST mode, orders). */
+  api_points: DigestApiPoints | null;
   /** What the destination created, updated or found (orders: items, groups, labels), by kind and action. */
   destination_changes: DigestChangeCount[];
   previous: DigestPrevious | null;
@@ -131,6 +133,26 @@ export interface DigestPrevious {
     duration_ms: number | null;
     quota_cost: number;
   };
+}
+
+/** One GraphQL query name's share of the points a run spent. */
+export interface DigestTopQuery {
+  operation: string;
+  calls: number;
+  errors: number;
+  points: number;
+  duration_ms: number;
+}
+
+/**
+ * The GraphQL points a run spent (GitHub's `graphql` resource): REST runs spend none and have no
+ * such figure. `records_per_point` is records read (synced + skipped) per point.
+ */
+export interface DigestApiPoints {
+  spent: number;
+  records_per_point: number;
+  /** The query names that cost the most, costliest first (at most `TOP_QUERIES`). */
+  top_queries: DigestTopQuery[];
 }
 
 /** A run's API totals as the JSON outputs name them (`--json` summary, `_SYNC_SUMMARY.json`). */

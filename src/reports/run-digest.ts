@@ -1,4 +1,5 @@
 import type { ApiUsageRow, BatchRow, DestinationChangeCount, PartitionApiUsageRow, PartitionRow, RecordCounts, RunAttemptRow, RunRow, RunStore } from '../ports/run-store.js';
+import { apiPointsOf } from './api-points.js';
 import { errorsByCategory, runLevelError } from './digest-errors.js';
 import { previousOf, retriedBy } from './digest-history.js';
 import type { DigestApiTotals, DigestChangeCount, DigestFailedRecord, DigestPartition, DigestRecordCounts, RunDigest } from './digest-types.js';
@@ -55,7 +56,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
   if (!run) return undefined;
   const now = options.now?.() ?? Date.now();
   const redact = options.redact ?? ((text: string) => text);
-  const [partitionRows, counts, batchRows, usage, failures, failed, attempts, changeCounts, partitionUsage] = await Promise.all([
+  const [partitionRows, counts, batchRows, usage, failures, failed, attempts, changeCounts, partitionUsage, operationUsage] = await Promise.all([
     store.listPartitions(syncId),
     store.countRecordStates(syncId),
     store.listBatches(syncId),
@@ -65,6 +66,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
     store.listAttempts(syncId),
     store.countDestinationChanges(syncId),
     store.apiUsageByPartition(syncId),
+    store.apiUsageByOperation(syncId),
   ]);
 
   const perPartition = new Map<string, BatchTotals>();
@@ -139,6 +141,7 @@ export async function readRunDigest(store: RunStore, syncId: string, options: Di
     errors: { run_error: runError, by_category: errorsByCategory(runError, failures, partitions, topFailed), top_failed_records: topFailed },
     partitions,
     quota: usage.map((u) => ({ connector: u.connector, resource: u.resource, calls: u.calls, errors: u.errors, cost: u.cost, duration_ms: Math.round(u.totalDurationMs) })),
+    api_points: apiPointsOf(operationUsage, records.synced + records.skipped),
     destination_changes: changeTotals(changeCounts),
     previous: options.history === false ? null : await previousOf(store, run, { records, failedPartitions, wallMs, cost: usage.reduce((sum, u) => sum + u.cost, 0) }),
     links: grafanaLinks({

@@ -140,11 +140,25 @@ export function errorCell(p: DigestPartition): string {
 
 function quota(d: RunDigest): string {
   if (d.quota.length === 0) return '## API quota spent\n\nNo API calls were recorded.';
-  return `## API quota spent\n\n${mdTable(
+  return [`## API quota spent\n\n${mdTable(
     ['Connector', 'Resource', 'Calls', 'Errors', 'Quota (points)', 'API time'],
     d.quota.map((q) => [q.connector, q.resource ?? '—', formatCount(q.calls), formatCount(q.errors), formatCount(q.cost), formatMs(q.duration_ms)]),
     ['left', 'left', 'right', 'right', 'right', 'right'],
-  )}`;
+  )}`, ...graphqlPoints(d)].join('\n\n');
+}
+
+/** GraphQL runs only: the points spent, what each point bought and the queries that cost the most. */
+function graphqlPoints(d: RunDigest): string[] {
+  const points = d.api_points;
+  if (!points) return [];
+  return [
+    `**GraphQL points:** ${formatCount(points.spent)} points spent · ${points.records_per_point} records per point`,
+    `### Top queries by points\n\n${mdTable(
+      ['Query', 'Calls', 'Errors', 'Points', 'API time'],
+      points.top_queries.map((q) => [code(q.operation), formatCount(q.calls), formatCount(q.errors), formatCount(q.points), formatMs(q.duration_ms)]),
+      ['left', 'right', 'right', 'right', 'right'],
+    )}`,
+  ];
 }
 
 function comparison(d: RunDigest): string {

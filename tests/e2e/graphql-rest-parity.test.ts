@@ -1,7 +1,11 @@
 import Database from 'better-sqlite3';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { renderHumanSummary, toJsonSummary } from '../../src/cli/output/run-summary.js';
 import { readEnvironment } from '../../src/config/environment.js';
+import { apiPointsOfRun } from '../../src/reports/api-points.js';
+import type { DigestApiPoints } from '../../src/reports/digest-types.js';
 import { parsePipelineConfig } from '../../src/config/load-config.js';
 import { startGithubSimulator, type GithubSimulator, type GithubSimulatorStats } from '../../src/simulator/github/index.js';
 import { openRunStore } from '../../src/store/open-run-store.js';
@@ -37,6 +41,7 @@ describe('REST and GraphQL modes store identical rows', () => {
   let runtime: Runtime;
   const runs: Record<'rest' | 'graphql', SyncedRun | undefined> = { rest: undefined, graphql: undefined };
   const stats: Record<'rest' | 'graphql', GithubSimulatorStats | undefined> = { rest: undefined, graphql: undefined };
+  const points: Record<'rest' | 'graphql', DigestApiPoints | null> = { rest: null, graphql: null };
   const db = (mode: string) => `${tmp.dir}/${mode}.db`;
 
   beforeAll(async () => {
@@ -54,6 +59,7 @@ describe('REST and GraphQL modes store identical rows', () => {
         });
         runs[mode] = await runSync(runtime, { config, store, token: TOKEN, execute: true });
         stats[mode] = sim.stats();
+        points[mode] = await apiPointsOfRun(store, runs[mode]!);
       }
     } finally {
       await store.close();
@@ -107,5 +113,24 @@ describe('REST and GraphQL modes store identical rows', () => {
     });
     expect(graphql.byRoute['GET /repos/{owner}/{repo}/pulls'] ?? 0).toBe(rest.byRoute['GET /repos/{owner}/{repo}/pulls']);
     expect(graphql.graphql.pointsSpent * 20).toBeLessThan(restRequests);
+  });
+
+  it('shows the points a GraphQL run spent in its JSON and terminal summaries and its report, and none for REST', () => {
+    const graphql = points.graphql!;
+    const simulated = stats.graphql!.graphql.pointsSpent - stats.rest!.graphql.pointsSpent;
+    expect(graphql.spent).toBe(simulated);
+    expect(graphql.records_per_point).toBeCloseTo((runs.graphql!.records.synced + runs.graphql!.records.skipped) / simulated, 1);
+    expect(graphql.top_queries[0]).toMatchObject({ operation: 'SyncscopePullRequestsWithReviews', calls: REPOS * 3, points: REPOS * 3 });
+    expect(graphql.top_queries.map((q) => q.operation).sort()).toEqual(['SyncscopeOrgRepositories', 'SyncscopePullRequestReviews', 'SyncscopePullRequestsWithReviews']);
+    const json = toJsonSummary(runs.graphql!, { points: graphql });
+    expect(json.api.points).toEqual(graphql);
+    expect(renderHumanSummary(json)).toMatch(new RegExp(`API points\\s+${simulated} points · ${graphql.records_per_point} records/point · top: SyncscopePullRequestsWithReviews ${REPOS * 3} \\(${REPOS * 3} calls\\)`));
+    expect(readFileSync(runs.graphql!.reportPath!, 'utf8')).toContain(`**GraphQL points:** ${simulated} points spent`);
+
+    expect(points.rest).toBeNull();
+    const rest = toJsonSummary(runs.rest!, { points: points.rest });
+    expect(rest.api).not.toHaveProperty('points');
+    expect(renderHumanSummary(rest)).not.toContain('API points');
+    expect(readFileSync(runs.rest!.reportPath!, 'utf8')).not.toContain('GraphQL points');
   });
 });

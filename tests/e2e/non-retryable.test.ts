@@ -33,6 +33,7 @@ describe('non-retryable faults', () => {
         'name = "github-401"',
         '[source]',
         'type = "github"',
+        'mode = "rest"',
         `base_url = "${sim.url}"`,
         `org = "${sim.org}"`,
         'include_reviews = true',

@@ -53,7 +53,7 @@ describe('a rate-limit hold outlives the process: kill -9 during a Retry-After, 
     sim = await startGithubSimulator({ repos: 6, prsPerRepo: 120, latencyMs: 40, token: TOKEN, logRequests: true });
     writeFileSync(config, [
       '[pipeline]', 'name = "hold-resume"',
-      '[source]', 'type = "github"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 10',
+      '[source]', 'type = "github"', 'mode = "rest"', `base_url = "${sim.url}"`, `org = "${sim.org}"`, 'per_page = 10',
       '[destination]', 'type = "sqlite"', `path = "${join(tmp.dir, 'github.db')}"`,
       '[store]', 'type = "sqlite"', `path = "${storePath}"`,
       '[reports]', `dir = "${join(tmp.dir, 'reports')}"`,

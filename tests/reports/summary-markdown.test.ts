@@ -3,6 +3,7 @@ import type { RunDigest } from '../../src/reports/digest-types.js';
 import { buildRunDigest } from '../../src/reports/run-digest.js';
 import { renderSummaryMarkdown } from '../../src/reports/summary-markdown.js';
 import { InMemoryRunStore } from '../../src/store/memory/in-memory-run-store.js';
+import { aBatch, anApiCall, aRecordState, aRun, isoAt, syncIdAt } from '../contract/run-store.fixtures.js';
 import { CURRENT, PREVIOUS, RETRY, seedRuns } from './seed.js';
 
 /** The markdown table row whose first cell is `first`. */
@@ -80,5 +81,34 @@ describe('the executive summary (markdown)', () => {
     expect(md).toContain('No partitions were listed, so there are no partition reports.');
     expect(md).toContain('This is the first run of this pipeline in the store.');
     expect(md).toContain('No errors. ✅');
+  });
+
+  it('a REST run shows no GraphQL points at all', () => {
+    expect(digest.api_points).toBeNull();
+    expect(renderSummaryMarkdown(digest)).not.toMatch(/GraphQL points|Top queries/);
+  });
+
+  it('a GraphQL run shows the points spent, records per point and the costliest queries', async () => {
+    const sync = syncIdAt(30, 'DDDD3333');
+    await store.createRun(aRun({ syncId: sync, startedAt: isoAt(30) }));
+    await store.commitBatch({ batch: aBatch(sync, 'octo/api', 1), records: [1, 2, 3, 4, 5, 6].map((n) => aRecordState(sync, 'octo/api', n)) });
+    await store.recordApiCalls([
+      anApiCall(sync, { resource: 'graphql', operation: 'OrganizationRepositories', cost: 1, durationMs: 100 }),
+      anApiCall(sync, { resource: 'graphql', operation: 'RepositoryPullRequests', cost: 1, durationMs: 200 }),
+      anApiCall(sync, { resource: 'graphql', operation: 'RepositoryPullRequests', cost: 1, durationMs: 300 }),
+    ]);
+    const graphql = (await buildRunDigest(store, sync))!;
+    expect(graphql.api_points).toEqual({
+      spent: 3,
+      records_per_point: 2,
+      top_queries: [
+        { operation: 'RepositoryPullRequests', calls: 2, errors: 0, points: 2, duration_ms: 500 },
+        { operation: 'OrganizationRepositories', calls: 1, errors: 0, points: 1, duration_ms: 100 },
+      ],
+    });
+    const md = renderSummaryMarkdown(graphql);
+    expect(md).toContain('**GraphQL points:** 3 points spent · 2 records per point');
+    expect(row(md, '`RepositoryPullRequests`')).toEqual(['`RepositoryPullRequests`', '2', '0', '2', '500 ms']);
+    expect(row(md, '`OrganizationRepositories`')).toEqual(['`OrganizationRepositories`', '1', '0', '1', '100 ms']);
   });
 });

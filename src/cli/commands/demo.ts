@@ -8,6 +8,7 @@ import { openRunStore } from '../../store/open-run-store.js';
 import { recordedReadOptions } from '../../wiring/resume-check.js';
 import { runSync } from '../../wiring/run-sync.js';
 import { exitCodeOf } from '../exit-codes.js';
+import { apiPointsOfRun } from '../../reports/api-points.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
 import { renderPartitionTable } from '../output/partition-table.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
@@ -89,6 +90,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       const stats = sim.stats();
       const summary = toJsonSummary(run, {
         reportPath: run.reportPath ?? undefined,
+        points: await apiPointsOfRun(store, run),
         simulator: { requests: stats.requests, rate_limit_rejections: stats.rateLimitRejections, faults_injected: stats.faultsInjected },
       });
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary) + renderPartitionTable(await store.listPartitions(run.syncId)));

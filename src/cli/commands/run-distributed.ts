@@ -3,6 +3,7 @@ import { BullmqRunQueue, redisConnection } from '../../queue/bullmq-partition-qu
 import { enqueueDistributedSync } from '../../wiring/distributed-sync.js';
 import { sharedBudgetSchedulers } from '../../wiring/shared-budget.js';
 import { exitCodeOf } from '../exit-codes.js';
+import { apiPointsOfRun } from '../../reports/api-points.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
 import { withRuntime } from '../runtime-scope.js';
 import { openStoreFor } from '../store-access.js';
@@ -42,7 +43,7 @@ export async function runDistributed(options: RunOptions, config: PipelineConfig
       await queue.waitForRun(enqueued.jobId);
       const run = (await store.getRun(enqueued.run.syncId))!;
       enqueued.endRootSpan(run);
-      const summary = toJsonSummary(run, {});
+      const summary = toJsonSummary(run, { points: await apiPointsOfRun(store, run) });
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : renderHumanSummary(summary));
       return exitCodeOf(run.status);
     }, { pipeline: config.pipeline.name });

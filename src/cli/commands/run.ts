@@ -8,6 +8,7 @@ import { openStoreFor } from '../store-access.js';
 import { runSync } from '../../wiring/run-sync.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { renderPlannedWork } from '../output/planned-work.js';
+import { apiPointsOfRun } from '../../reports/api-points.js';
 import { renderHumanSummary, toJsonSummary } from '../output/run-summary.js';
 import { renderPartitionTable } from '../output/partition-table.js';
 import { withRuntime, type OutputOptions } from '../runtime-scope.js';
@@ -57,7 +58,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         extraOptions: { config_file: options.config, ...(options.environment ? { environment: options.environment } : {}) },
         signal: signals.signal,
       });
-      const summary = toJsonSummary(run, { reportPath: run.reportPath ?? undefined, plan: run.plan });
+      const summary = toJsonSummary(run, { reportPath: run.reportPath ?? undefined, plan: run.plan, points: await apiPointsOfRun(store, run) });
       const planned = !options.execute && run.plan && !options.json ? renderPlannedWork(run.plan, targetOf(config)) : '';
       process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : planned + renderHumanSummary(summary) + renderPartitionTable(await store.listPartitions(run.syncId)));
       return exitCodeOf(run.status);

@@ -1,5 +1,6 @@
 import type { RunRow } from '../../ports/run-store.js';
-import type { DigestApiTotals } from '../../reports/digest-types.js';
+import { pointsLine } from '../../reports/api-points.js';
+import type { DigestApiPoints, DigestApiTotals } from '../../reports/digest-types.js';
 import { apiTotals } from '../../reports/run-digest.js';
 import type { PlannedContainer } from '../../wiring/pipeline-connectors.js';
 
@@ -23,7 +24,8 @@ export interface JsonRunSummary {
   records: { synced: number; failed: number; skipped: number; pending: number };
   partitions: { total: number; succeeded: number; failed: number };
   batches: { total: number; succeeded: number; failed: number };
-  api: DigestApiTotals;
+  /** `points`: the GraphQL points spent; absent for runs without GraphQL calls (REST mode). */
+  api: DigestApiTotals & { points?: DigestApiPoints };
   duration_seconds: number;
   throughput_records_per_second: number;
   resume_count: number;
@@ -35,7 +37,7 @@ export interface JsonRunSummary {
   planned?: PlannedContainer[];
 }
 
-export function toJsonSummary(run: RunRow, extra: { reportPath?: string; simulator?: SimulatorCounters; plan?: PlannedContainer[] } = {}): JsonRunSummary {
+export function toJsonSummary(run: RunRow, extra: { reportPath?: string; simulator?: SimulatorCounters; plan?: PlannedContainer[]; points?: DigestApiPoints | null } = {}): JsonRunSummary {
   const durationSeconds = (run.durationMs ?? 0) / 1000;
   const processed = run.records.synced + run.records.skipped;
   return {
@@ -46,7 +48,7 @@ export function toJsonSummary(run: RunRow, extra: { reportPath?: string; simulat
     records: { ...run.records },
     partitions: { ...run.partitions },
     batches: { ...run.batches },
-    api: apiTotals(run.api),
+    api: { ...apiTotals(run.api), ...(extra.points ? { points: extra.points } : {}) },
     duration_seconds: round(durationSeconds, 3),
     throughput_records_per_second: durationSeconds > 0 ? round(processed / durationSeconds, 1) : 0,
     resume_count: run.resumeCount,
@@ -77,6 +79,7 @@ export function renderHumanSummary(summary: JsonRunSummary): string {
     ['Partitions', `${summary.partitions.succeeded}/${summary.partitions.total} succeeded · ${summary.partitions.failed} failed`],
     ['Batches', `${summary.batches.succeeded}/${summary.batches.total} succeeded`],
     ['API calls', `${summary.api.requests} requests · ${summary.api.retries} retries · ${summary.api.rate_limit_waits} rate-limit waits (${summary.api.rate_limit_wait_seconds.toFixed(1)} s) · ${summary.api.rate_limit_rejections} rejections`],
+    ...(summary.api.points ? [['API points', pointsLine(summary.api.points)] as [string, string]] : []),
     ['Duration', `${summary.duration_seconds.toFixed(2)} s`],
     ['Throughput', `${summary.throughput_records_per_second} records/s`],
   ];

@@ -1,5 +1,6 @@
 import type { ApiCallRow } from '../../ports/run-store.js';
 import type { RunDigest } from '../../reports/digest-types.js';
+import { pointsLine } from '../../reports/api-points.js';
 import { clip, formatCount, formatMs, formatPercent, formatTime } from '../../reports/markdown.js';
 import { errorCell } from '../../reports/summary-markdown.js';
 import { renderTable } from './table.js';
@@ -45,6 +46,7 @@ export function renderShowScreen(d: RunDigest, slowest: SlowCall[], reportPath: 
     ['Progress', `${d.progress.partitions_finished}/${d.progress.partitions_total} partitions finished (${d.progress.percent}%) · records ${formatCount(d.records.synced)} synced · ${formatCount(d.records.failed)} failed · ${formatCount(d.records.skipped)} skipped · ${formatCount(d.records.pending)} pending`],
     ['Throughput', `${d.throughput_records_per_second} records/s · batches ${formatPercent(d.batches.success_rate)} ok (${d.batches.succeeded}/${d.batches.total}) · ${d.api.retries} API retries`],
     ['Rate limits', `${d.api.rate_limit_waits} waits · ${d.api.rate_limit_wait_seconds.toFixed(1)} s waiting · ${d.api.rate_limit_rejections} rejections · quota spent: ${quota}`],
+    ...(d.api_points ? [['API points', pointsLine(d.api_points)] as [string, string]] : []),
     ['Time', d.time_breakdown.explanation],
     ['Trace ID', d.trace_id],
   ];

@@ -58,7 +58,10 @@ export const githubPolicy: ProviderPolicy = {
     return ROUTES.find((r) => r.pattern.test(stripBase(url)))?.route ?? '/{other}';
   },
 
-  operationFor(_method, route) {
+  // A GraphQL call is named by its query (bounded: the source's own queries), so the audit rows
+  // and request metrics say which query spent the points, as the cost metric already does.
+  operationFor(_method, route, graphql) {
+    if (route === '/graphql' && graphql?.name) return graphql.name;
     return ROUTES.find((r) => r.route === route)?.operation ?? 'other';
   },
 

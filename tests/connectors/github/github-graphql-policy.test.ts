@@ -25,6 +25,11 @@ const graphqlHeaders = (remaining: number) => ({
 });
 
 describe('GitHub policy for GraphQL answers', () => {
+  it('names a GraphQL call by its query, so its audit rows say which query spent the points', () => {
+    expect(githubPolicy.operationFor('POST', '/graphql', { name: 'SyncscopePullRequestsWithReviews', type: 'query' })).toBe('SyncscopePullRequestsWithReviews');
+    expect(githubPolicy.operationFor('POST', '/graphql', undefined)).toBe('graphql');
+  });
+
   it('classifies a 200 with errors[].type RATE_LIMITED as the primary limit, waiting until the reset', () => {
     const response = observed(200, { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] }, graphqlHeaders(0));
     const failure = githubPolicy.classify(response);
