@@ -42,13 +42,18 @@ describe('resume whatever the options (issue #10: page-number cursors lost recor
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
 
-  it('kill -9 with --per-page 10 --batch-size 5: a resume with another page size is refused naming it; of two resumes with no flags one syncs 1,000 of 1,000 once, the other exits 2', async () => {
+  it('kill -9 with --per-page 10 --batch-size 5: a resume with another page size or --mode is refused naming it; of two resumes with no flags one syncs 1,000 of 1,000 once, the other exits 2', async () => {
     const dir = join(tmp.dir, 'options');
     const syncId = await killAfter(dir, 12);
 
     const other = await runCli([...base(dir), '--resume', syncId, '--per-page', '100']);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/read option per_page was 10 .* is 100 now/);
+    expect(view(dir, syncId).run).toEqual({ status: 'running', resume_count: 0 });
+    // The sync started in the default mode (GraphQL): its cursors are no REST offsets.
+    const rest = await runCli([...base(dir), '--resume', syncId, '--mode', 'rest']);
+    expect(rest.code).toBe(2);
+    expect(rest.stderr).toMatch(/read option mode was "graphql" when the sync started and is "rest" now/);
     expect(view(dir, syncId).run).toEqual({ status: 'running', resume_count: 0 });
 
     // The killed process's lease names a dead local pid: taken over at once. Of two resumes

@@ -5,7 +5,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const demo = (dir: string, args: string[]) =>
-  runCli(['demo', '--json', '--data-dir', `${tmp.dir}/${dir}`, '--reports-dir', `${tmp.dir}/${dir}/reports`, ...args]);
+  runCli(['demo', '--mode', 'rest', '--json', '--data-dir', `${tmp.dir}/${dir}`, '--reports-dir', `${tmp.dir}/${dir}/reports`, ...args]);
 
 describe('transient faults and the API budget', () => {
   it('syncs every record of 20 repos × 50 PRs through a 10% fault rate of every transient kind', async () => {

@@ -5,7 +5,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 async function demoEvents(env: Record<string, string>, dir: string) {
-  const result = await runCli(['demo', '--json', '--repos', '2', '--prs-per-repo', '5', '--latency-ms', '0', '--data-dir', dir, '--reports-dir', `${dir}/reports`], { env });
+  const result = await runCli(['demo', '--mode', 'rest', '--json', '--repos', '2', '--prs-per-repo', '5', '--latency-ms', '0', '--data-dir', dir, '--reports-dir', `${dir}/reports`], { env });
   expect(result.code, result.stderr).toBe(0);
   return jsonLines(result.stderr).map((e) => String(e.event));
 }

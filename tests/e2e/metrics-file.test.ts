@@ -13,7 +13,7 @@ afterAll(() => tmp.cleanup());
 describe('--metrics-file', () => {
   it.skipIf(skip)('writes Prometheus text that promtool accepts, with the run\'s records, API calls and rate-limit gauge', async () => {
     const file = join(tmp.dir, 'metrics.prom');
-    const result = await runCli(['demo', '--json', '--repos', '3', '--prs-per-repo', '20', '--latency-ms', '0', '--data-dir', tmp.dir, '--reports-dir', `${tmp.dir}/reports`, '--metrics-file', file]);
+    const result = await runCli(['demo', '--mode', 'rest', '--json', '--repos', '3', '--prs-per-repo', '20', '--latency-ms', '0', '--data-dir', tmp.dir, '--reports-dir', `${tmp.dir}/reports`, '--metrics-file', file]);
     expect(result.code, result.stderr).toBe(0);
     const text = readFileSync(file, 'utf8');
     expect(text).toMatch(/^sync_records_total\{pipeline="github-demo",status="synced"\} 60$/m);

@@ -32,6 +32,10 @@ describe('reports after a demo, and the on-call view of it', () => {
     expect(md.split('\n')[0]).toBe(`# ✅ Sync ${summary.sync_id}`);
     expect(md).toContain(`| Trace ID | \`${summary.trace_id}\` |`);
     for (const name of names) expect(md).toContain(`(repo_reports/${name}.md) | ✅ succeeded | ${PRS} | 0 |`);
+    // The demo reads over GraphQL (the default): the summary says what the points bought.
+    expect(summary.api.points.spent).toBeGreaterThan(0);
+    expect(md).toContain(`**GraphQL points:** ${summary.api.points.spent} points spent · ${summary.api.points.records_per_point} records per point`);
+    expect(md).toMatch(/### Top queries by points\n\n\| Query \| Calls \| Errors \| Points \| API time \|/);
   });
 
   it('announces the phase and three sync.report.written events: two summaries and the folder with its file count', () => {
@@ -76,6 +80,7 @@ describe('reports after a demo, and the on-call view of it', () => {
     expect(shown.stdout).toContain(`Sync ${summary.sync_id} · github-demo`);
     expect(shown.stdout).toMatch(/Status\s+✅ succeeded/);
     expect(shown.stdout).toMatch(new RegExp(`Progress\\s+${REPOS}/${REPOS} partitions finished \\(100%\\) · records ${REPOS * PRS} synced`));
+    expect(shown.stdout).toMatch(new RegExp(`API points\\s+${summary.api.points.spent} points · ${summary.api.points.records_per_point} records/point · top: SyncscopePullRequests ${REPOS} \\(${REPOS} calls\\)`));
     expect(shown.stdout).toMatch(/Slowest API calls\nOperation\s+Route\s+Status\s+Duration\s+Attempt\s+Request ID/);
     expect(shown.stdout).toContain(`Report       ${join(folder, '_SYNC_SUMMARY.md')}`);
   });
