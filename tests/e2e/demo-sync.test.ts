@@ -112,3 +112,50 @@ describe('syncscope demo, end to end with the real OTLP/HTTP exporter', () => {
     expect(states).toEqual([{ status: 'synced', n: REPOS * PRS }]);
   });
 });
+
+describe('syncscope demo in the default mode (GraphQL)', () => {
+  const receiver = new OtlpReceiver();
+  const tmp = tempDir();
+  let result: CliResult;
+  let summary: Record<string, any>;
+
+  beforeAll(async () => {
+    const endpoint = await receiver.start();
+    result = await runCli(
+      ['demo', '--json', '--repos', String(REPOS), '--prs-per-repo', String(PRS), '--latency-ms', '2', '--batch-size', '10', '--data-dir', tmp.dir, '--reports-dir', join(tmp.dir, 'reports')],
+      { env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } },
+    );
+    summary = JSON.parse(result.stdout);
+  });
+
+  afterAll(async () => {
+    await receiver.stop();
+    tmp.cleanup();
+  });
+
+  it('reads over GraphQL: one POST /graphql client span per query, named and costed, under its repo span', () => {
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    expect(summary.records).toEqual({ synced: REPOS * PRS, failed: 0, skipped: 0, pending: 0 });
+    const clientSpans = receiver.spans.filter((s) => s.kind === 3);
+    expect(clientSpans.filter((s) => s.name.startsWith('GET '))).toEqual([]);
+    const pulls = clientSpans.filter((s) => attr(s, 'graphql.operation.name') === 'SyncscopePullRequests');
+    expect(pulls).toHaveLength(REPOS);
+    const repoIds = new Set(receiver.spans.filter((s) => s.name === 'sync.repo').map((s) => s.spanId));
+    for (const span of pulls) {
+      expect(repoIds.has(span.parentSpanId ?? '')).toBe(true);
+      expect(attr(span, 'graphql.operation.type')).toBe('query');
+      expect(attr(span, 'sync.api.cost')).toBe(1);
+    }
+  });
+
+  it('prints the points it spent in the JSON summary: one per query here, the costliest query first', () => {
+    expect(summary.api.points).toEqual({
+      spent: REPOS + 1,
+      records_per_point: Math.round(((REPOS * PRS) / (REPOS + 1)) * 10) / 10,
+      top_queries: [
+        expect.objectContaining({ operation: 'SyncscopePullRequests', calls: REPOS, errors: 0, points: REPOS }),
+        expect.objectContaining({ operation: 'SyncscopeOrgRepositories', calls: 1, errors: 0, points: 1 }),
+      ],
+    });
+  });
+});

@@ -48,7 +48,7 @@ describe('one API budget for three worker processes (Redis)', () => {
     const config = join(tmp.dir, `${name}.yaml`);
     writeFileSync(config, [
       `pipeline: { name: ${name} }`,
-      `source: { type: github, base_url: "${sim.url}", org: ${sim.org}, per_page: 2, token_env: TOKEN_${name.toUpperCase().replace('-', '_')} }`,
+      `source: { type: github, mode: rest, base_url: "${sim.url}", org: ${sim.org}, per_page: 2, token_env: TOKEN_${name.toUpperCase().replace('-', '_')} }`,
       `destination: { type: sqlite, path: "${join(tmp.dir, `${name}.db`)}" }`,
       `store: { type: postgres, url: "${PG_URL}", schema: ${schema} }`,
       `reports: { dir: "${join(tmp.dir, 'reports')}" }`,

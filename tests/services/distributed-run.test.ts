@@ -51,7 +51,7 @@ describe('a distributed run on BullMQ (Redis) with a PostgreSQL run store', () =
     const config = join(tmp.dir, 'pipeline.yaml');
     writeFileSync(config, [
       'pipeline: { name: github-distributed }',
-      `source: { type: github, base_url: "${sim.url}", org: ${sim.org}, per_page: 2 }`,
+      `source: { type: github, mode: rest, base_url: "${sim.url}", org: ${sim.org}, per_page: 2 }`,
       `destination: { type: sqlite, path: "${dbPath}" }`,
       `store: { type: postgres, url: "${PG_URL}", schema: ${schema} }`,
       `reports: { dir: "${reportsDir}" }`,
