@@ -148,7 +148,7 @@ function hostOf(address: string): string {
 describe('docker-compose.yml', () => {
   it('has the app, its stores and the observability services', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['app', 'postgres', 'redis', 'otel-collector', 'tempo', 'loki', 'prometheus', 'pushgateway', 'alertmanager', 'alert-log', 'grafana']),
+      expect.arrayContaining(['app', 'worker', 'postgres', 'redis', 'otel-collector', 'tempo', 'loki', 'prometheus', 'pushgateway', 'alertmanager', 'alert-log', 'grafana']),
     );
   });
 
@@ -230,6 +230,27 @@ describe('docker-compose.yml', () => {
     expect(env.OTEL_SERVICE_NAME).toBe('syncscope');
     const build = typeof app.build === 'string' ? { context: app.build } : app.build;
     expect(existsSync(join(repoPath(build?.context ?? '.'), build?.dockerfile ?? 'Dockerfile'))).toBe(true);
+  });
+
+  it('runs `worker` from the app image on Redis, scalable with --scale worker=N (no container name, no host port)', () => {
+    const worker = service('worker');
+    expect(worker.image).toBe(service('app').image);
+    const command = words(worker.command);
+    expect(command[0]).toBe('worker');
+    // The worker binds 127.0.0.1 by default: unreachable for Prometheus in another container.
+    expect(flagValue(command, '--host')).toBe('0.0.0.0');
+    const env = worker.environment as Record<string, string>;
+    expect(hostOf(env.SYNCSCOPE_REDIS_URL ?? '')).toBe('redis');
+    expect(hostOf(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '')).toBe('otel-collector');
+    const raw = (compose.services as Record<string, Record<string, unknown>>).worker ?? {};
+    expect(raw.container_name, 'a container_name would make --scale fail').toBeUndefined();
+    expect(raw.ports, 'a fixed host port would make --scale fail').toBeUndefined();
+  });
+
+  it('Prometheus finds every worker copy through Docker DNS on the worker port', () => {
+    const prometheus = readYaml<{ scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[] }>(STACK_PATHS.prometheusConfig);
+    const job = prometheus.scrape_configs.find((j) => j.job_name === 'syncscope-worker');
+    expect(job?.dns_sd_configs).toEqual([expect.objectContaining({ names: ['worker'], type: 'A', port: Number((service('worker').environment as Record<string, string>).SYNCSCOPE_WORKER_PORT) })]);
   });
 
   it('builds an app image whose entrypoint is the package\'s executable', () => {
