@@ -12,7 +12,7 @@ const TARGET_SECONDS = 0.25;
 
 /**
  * Start-up: from spawning the process to its first API request. Syncscope: `syncscope demo` as a
- * user runs it (the compiled CLI, 1 repo × 10 PRs), its first request read back from the run
+ * user runs it (the bundled CLI of `npm run build`, 1 repo × 10 PRs), its first request read back from the run
  * store's audit (`api_calls.started_at`): parsing the command, loading what the verb needs,
  * opening and migrating the store, starting the bundled simulator and the telemetry SDK. The peer
  * (bench/peer-worker.ts) against a simulator in the bench process: its first octokit request.

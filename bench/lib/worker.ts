@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bundleCli } from '../../src/packaging/bundle-cli.js';
 import type { PeerArgs, PeerResult } from '../peer-worker.js';
 import type { WorkerArgs, WorkerResult } from '../sync-worker.js';
 
@@ -39,7 +40,8 @@ function compiledWorker(): Promise<string> {
     // Type errors (e.g. someone's half-done edit elsewhere in src/) do not stop the emit; a missing output does.
     execFile(process.execPath, [tsc, ...flags, ...ENTRIES.map((e) => resolve(ROOT, e))], { cwd: ROOT }, (error, stdout) => {
       const missing = ENTRIES.map((e) => join(outDir, e.replace(/\.ts$/, '.js'))).filter((e) => !existsSync(e));
-      if (missing.length === 0) done(outDir);
+      // The CLI runs as users get it: the esbuild bundle `npm run build` writes (dist/bundle).
+      if (missing.length === 0) bundleCli(join(outDir, 'bundle')).then(() => done(outDir), fail);
       else fail(new Error(`compiling the bench workers failed (no ${missing.join(', ')}): ${error?.message ?? ''}\n${stdout}`));
     });
   });
@@ -106,9 +108,9 @@ export async function runPeer(args: Omit<PeerArgs, 'dir'>): Promise<PeerRun> {
   }
 }
 
-/** The compiled CLI (`syncscope <argv>`) in `cwd`, as a user runs it; resolves with its spawn time. */
+/** The bundled CLI (`syncscope <argv>`) in `cwd`, as a user runs it; resolves with its spawn time. */
 export async function runCli(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<{ spawnedAtMs: number; processMs: number; stdout: string }> {
-  const run = await spawnCompiled('src/cli/bin.js', argv, env, [], cwd);
+  const run = await spawnCompiled('bundle/syncscope.js', argv, env, [], cwd);
   return { spawnedAtMs: run.spawnedAtMs, processMs: run.processMs, stdout: run.stdout };
 }
 
@@ -153,10 +155,10 @@ async function spawnCompiled(entry: string, argv: string[], env: Record<string, 
   return { stdout, lastLine, stderr, spawnedAtMs, processMs, exitLagMs: exitedAt - lastOutputAt };
 }
 
-/** Starts the compiled CLI as a long-lived process (e.g. `syncscope worker`); the caller stops it. */
+/** Starts the bundled CLI as a long-lived process (e.g. `syncscope worker`); the caller stops it. */
 export async function startCompiledCli(argv: string[], env: Record<string, string>): Promise<ChildProcess> {
   const outDir = await compiledWorker();
   const childEnv: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) childEnv[k] = v;
-  return spawn(process.execPath, [join(outDir, 'src/cli/bin.js'), ...argv], { cwd: ROOT, env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [join(outDir, 'bundle/syncscope.js'), ...argv], { cwd: ROOT, env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -1,0 +1,119 @@
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { cpSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The CLI as users run it: `dist/bundle/syncscope.js` (package.json "bin", the Docker entrypoint). */
+export const CLI_ENTRY = { syncscope: join(ROOT, 'src/cli/bin.ts') };
+
+/**
+ * Not bundled, loaded from node_modules at run time: native addons and their optional native
+ * companions (a `.node` file cannot be inlined), and the queue libraries, which load their Lua
+ * scripts and child processors by path and are used only by distributed runs and workers.
+ */
+export const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg-native', 'bullmq', 'ioredis', 'msgpackr-extract'];
+
+/**
+ * What `@opentelemetry/sdk-node` requires at its top level but builds only when told to by the
+ * environment or a config file, which Syncscope never does (it hands NodeSDK its own span and log
+ * processors and no metric readers): the gRPC and protobuf exporters (with @grpc/grpc-js and
+ * protobufjs), Zipkin, the Prometheus exporter, the B3 and Jaeger propagators, the metrics SDK and
+ * the declarative-configuration package with `yaml`. About 1.7 MB of the 3 MB that NodeSDK brings;
+ * compiling them took a third of the CLI's start-up. Inside the SDK each becomes a stand-in that
+ * requires the real package from node_modules on first use (an `OTEL_PROPAGATORS=b3` still works).
+ */
+export const LAZY_SDK_PACKAGES = [
+  '@opentelemetry/configuration',
+  '@opentelemetry/exporter-logs-otlp-grpc',
+  '@opentelemetry/exporter-logs-otlp-proto',
+  '@opentelemetry/exporter-logs-otlp-http',
+  '@opentelemetry/exporter-metrics-otlp-grpc',
+  '@opentelemetry/exporter-metrics-otlp-proto',
+  '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/exporter-trace-otlp-grpc',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/exporter-prometheus',
+  '@opentelemetry/exporter-zipkin',
+  '@opentelemetry/otlp-grpc-exporter-base',
+  '@opentelemetry/propagator-b3',
+  '@opentelemetry/propagator-jaeger',
+  '@opentelemetry/sdk-metrics',
+];
+
+const LAZY_NAMESPACE = 'syncscope-lazy-package';
+const SDK_NODE_FILE = /[\\/]node_modules[\\/]@opentelemetry[\\/]sdk-node[\\/]/;
+
+/**
+ * The stand-in's source (CommonJS, as the SDK requires it): an object whose every property read
+ * loads the real package once. The SDK's compiled code reads its imports as `pkg_1.Name` at the
+ * time of use, never destructured at load, so nothing is required until something is built.
+ */
+function standInSource(specifier: string): string {
+  const name = JSON.stringify(specifier);
+  return `let real;
+const load = () => (real ??= require(${name}));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const descriptor = Object.getOwnPropertyDescriptor(load(), key);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+});
+`;
+}
+
+const lazySdkPackages: Plugin = {
+  name: 'lazy-sdk-packages',
+  setup(bundler) {
+    const filter = new RegExp(`^(${LAZY_SDK_PACKAGES.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    bundler.onResolve({ filter }, (args) => {
+      // The stand-in's own require goes to node_modules at run time.
+      if (args.namespace === LAZY_NAMESPACE) return { path: args.path, external: true };
+      // Only the SDK's unused paths are deferred; Syncscope's own imports of a package bundle it.
+      if (!SDK_NODE_FILE.test(args.importer)) return undefined;
+      return { path: args.path, namespace: LAZY_NAMESPACE };
+    });
+    bundler.onLoad({ filter: /.*/, namespace: LAZY_NAMESPACE }, (args) => ({ contents: standInSource(args.path), loader: 'js', resolveDir: ROOT }));
+  },
+};
+
+export interface BundleResult {
+  outDir: string;
+  /** esbuild's account of every output file and the inputs in it. */
+  metafile: Metafile;
+}
+
+/**
+ * Bundles the CLI (and any extra entry, e.g. the bench's sync worker) into `outDir` as ES modules
+ * split at every dynamic import: each verb, connector family and SDK loads only when reached, and
+ * a verb's modules arrive as a few large files rather than ~900 small ones (the module loader's
+ * resolving, stat-ing and reading was over half of start-up). One flat folder, so
+ * `import.meta.url` of any chunk points at `outDir`, where the dashboard's assets are copied.
+ */
+export async function bundleCli(outDir: string, entries: Record<string, string> = CLI_ENTRY): Promise<BundleResult> {
+  const result = await build({
+    entryPoints: entries,
+    outdir: outDir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL_PACKAGES,
+    plugins: [lazySdkPackages],
+    // CommonJS packages inside an ES module bundle still call require() (for Node built-ins, the
+    // external packages and the stand-ins), which an ES module does not have.
+    banner: { js: "import { createRequire as __syncscopeCreateRequire } from 'node:module';\nconst require = __syncscopeCreateRequire(import.meta.url);" },
+    chunkNames: 'chunk-[hash]',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    absWorkingDir: ROOT,
+  });
+  cpSync(join(ROOT, 'src/server/dashboard'), join(outDir, 'dashboard'), { recursive: true });
+  return { outDir, metafile: result.metafile };
+}

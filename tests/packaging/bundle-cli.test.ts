@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli, LAZY_SDK_PACKAGES, type BundleResult } from '../../src/packaging/bundle-cli.js';
+import { cleanEnv, collect, jsonLines, REPO_ROOT, tempDir } from '../helpers/cli.js';
+import { OtlpReceiver } from '../helpers/otlp-receiver.js';
+
+/** The CLI as `npm run build` ships it (dist/bundle), built into a temp dir and run as a user runs it. */
+describe('the bundled CLI', () => {
+  const temp = tempDir('syncscope-bundle-');
+  const receiver = new OtlpReceiver();
+  let bundle: BundleResult;
+  let endpoint: string;
+
+  beforeAll(async () => {
+    // Externals (better-sqlite3, the stand-ins' real packages) resolve from node_modules above the bundle.
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(temp.dir, 'node_modules'), 'dir');
+    bundle = await bundleCli(join(temp.dir, 'bundle'));
+    endpoint = await receiver.start();
+  }, 60_000);
+  afterAll(async () => {
+    await receiver.stop();
+    temp.cleanup();
+  });
+
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    collect(spawn(process.execPath, [join(bundle.outDir, 'syncscope.js'), ...args], { cwd: temp.dir, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+
+  it('holds none of the SDK paths Syncscope never builds (gRPC, protobuf, declarative config)', () => {
+    const inputs = Object.values(bundle.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
+    for (const heavy of ['node_modules/@grpc/grpc-js/', 'node_modules/protobufjs/', 'node_modules/@opentelemetry/configuration/']) {
+      expect(inputs.filter((file) => file.includes(heavy)), heavy).toEqual([]);
+    }
+    expect(LAZY_SDK_PACKAGES).toContain('@opentelemetry/exporter-trace-otlp-grpc');
+  });
+
+  it('runs the demo end to end and exports its trace over OTLP (the exporter loads from node_modules)', async () => {
+    const result = await run(
+      ['demo', '--data-dir', join(temp.dir, 'data'), '--reports-dir', join(temp.dir, 'reports'), '--json', '--repos', '2', '--prs-per-repo', '5'],
+      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SYNCSCOPE_LOG_LEVEL: 'info' },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').pop()!) as { status: string; records: { synced: number } };
+    expect(summary.status).toBe('succeeded');
+    expect(summary.records.synced).toBeGreaterThan(0);
+    expect(jsonLines(result.stderr).map((e) => e.event)).toContain('sync.pipeline.completed');
+    const roots = receiver.spans.filter((s) => s.name === 'sync.pipeline');
+    expect(roots).toHaveLength(1);
+    expect(receiver.spans.filter((s) => s.traceId === roots[0]!.traceId).length).toBeGreaterThan(5);
+  }, 60_000);
+
+  it('names an unknown verb with exit code 2', async () => {
+    const result = await run(['no-such-verb']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no-such-verb');
+  }, 30_000);
+});
