@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CLI_ENTRY } from '../../src/packaging/bundle-cli.js';
 import { STACK_PATHS, loadProvisionedDatasources, readYaml, repoPath } from './stack-files.js';
 
 interface ComposeService {
@@ -261,8 +262,12 @@ describe('docker-compose.yml', () => {
     expect(runtime).toBe('node');
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { bin?: Record<string, string> };
     expect(script).toBe(pkg.bin?.syncscope);
-    const source = script.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts');
-    expect(existsSync(repoPath(source)), `${source} (compiled to ${script}) does not exist`).toBe(true);
+    // `npm run build` bundles each CLI_ENTRY into dist/bundle/<name>.js; the image runs that build.
+    const bundled = /^dist\/bundle\/([\w-]+)\.js$/.exec(script)?.[1] ?? '';
+    const source = (CLI_ENTRY as Record<string, string>)[bundled];
+    expect(source, `${script} is not one of the bundle's entries (${Object.keys(CLI_ENTRY).join(', ')})`).toBeTruthy();
+    expect(existsSync(source ?? ''), `${source} (bundled into ${script}) does not exist`).toBe(true);
+    expect(dockerfile).toMatch(/^RUN npm run build\b/m);
   });
 
   it('has a healthcheck on every service but the distroless collector', () => {
