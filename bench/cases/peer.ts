@@ -19,7 +19,7 @@ interface Condition {
 }
 
 const CONDITIONS: Condition[] = [
-  { name: 'zero latency', rounds: 3, start: () => startUnboundedSimulator(10, 100), options: { includeReviews: true, unbounded: true } },
+  { name: 'zero latency', rounds: 5, start: () => startUnboundedSimulator(10, 100), options: { includeReviews: true, unbounded: true } },
   {
     name: '50 ms latency',
     rounds: 2,

@@ -2,13 +2,22 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundleCli } from '../../src/packaging/bundle-cli.js';
+import { bundleCli, CLI_ENTRY } from '../../src/packaging/bundle-cli.js';
 import type { PeerArgs, PeerResult } from '../peer-worker.js';
 import type { WorkerArgs, WorkerResult } from '../sync-worker.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-/** What the bench runs as compiled JavaScript: the sync worker, the peer and the CLI itself. */
-const ENTRIES = ['bench/sync-worker.ts', 'bench/peer-worker.ts', 'bench/orders-worker.ts', 'src/cli/bin.ts'];
+/** The peer, compiled with tsc as its engineer would ship it. */
+const ENTRIES = ['bench/peer-worker.ts'];
+/**
+ * Syncscope as it ships, the esbuild bundle `npm run build` writes (dist/bundle): the CLI, and the
+ * bench's sync and orders workers bundled the same way, so that they pay what the product pays.
+ */
+const BUNDLE_ENTRIES = {
+  ...CLI_ENTRY,
+  'sync-worker': join(ROOT, 'bench/sync-worker.ts'),
+  'orders-worker': join(ROOT, 'bench/orders-worker.ts'),
+};
 
 /** What a worker run gives back: its measurements, plus what the bench saw from outside. */
 export interface WorkerRun extends WorkerResult {
@@ -24,9 +33,10 @@ let compiled: Promise<string> | undefined;
 let buildDir: string | undefined;
 
 /**
- * The workers as the product ships: compiled to JavaScript once per bench run (tsc, into a temp
- * dir, whose path it resolves with), so that a worker's memory and start-up are the product's, not
- * the TypeScript loader's (tsx adds about 40 MB of RSS and a second of start-up to every run).
+ * The workers as JavaScript, built once per bench run into a temp dir (whose path it resolves
+ * with): the peer with tsc, Syncscope's entries with the product's bundler, so that a worker's
+ * memory and start-up are the product's, not the TypeScript loader's (tsx adds about 40 MB of RSS
+ * and a second of start-up to every run).
  */
 function compiledWorker(): Promise<string> {
   compiled ??= new Promise<string>((done, fail) => {
@@ -40,8 +50,7 @@ function compiledWorker(): Promise<string> {
     // Type errors (e.g. someone's half-done edit elsewhere in src/) do not stop the emit; a missing output does.
     execFile(process.execPath, [tsc, ...flags, ...ENTRIES.map((e) => resolve(ROOT, e))], { cwd: ROOT }, (error, stdout) => {
       const missing = ENTRIES.map((e) => join(outDir, e.replace(/\.ts$/, '.js'))).filter((e) => !existsSync(e));
-      // The CLI runs as users get it: the esbuild bundle `npm run build` writes (dist/bundle).
-      if (missing.length === 0) bundleCli(join(outDir, 'bundle')).then(() => done(outDir), fail);
+      if (missing.length === 0) bundleCli(join(outDir, 'bundle'), BUNDLE_ENTRIES).then(() => done(outDir), fail);
       else fail(new Error(`compiling the bench workers failed (no ${missing.join(', ')}): ${error?.message ?? ''}\n${stdout}`));
     });
   });
@@ -74,7 +83,7 @@ export async function runWorker(
 ): Promise<WorkerRun> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-'));
   try {
-    const run = await spawnCompiled('bench/sync-worker.js', [JSON.stringify({ ...args, dir })], { SYNCSCOPE_LOG_LEVEL: 'info', ...env }, nodeFlags);
+    const run = await spawnCompiled('bundle/sync-worker.js', [JSON.stringify({ ...args, dir })], { SYNCSCOPE_LOG_LEVEL: 'info', ...env }, nodeFlags);
     return { ...(JSON.parse(run.lastLine) as WorkerResult), processMs: run.processMs, exitLagMs: run.exitLagMs, stderr: run.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +94,7 @@ export async function runWorker(
 export async function runOrdersWorker<T>(args: Record<string, unknown>): Promise<T & { stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-orders-'));
   try {
-    const run = await spawnCompiled('bench/orders-worker.js', [JSON.stringify({ ...args, dir })], {});
+    const run = await spawnCompiled('bundle/orders-worker.js', [JSON.stringify({ ...args, dir })], {});
     return { ...(JSON.parse(run.lastLine) as T), stderr: run.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -98,10 +107,10 @@ export interface PeerRun extends PeerResult {
 }
 
 /** Runs the octokit peer (bench/peer-worker.ts) in a child process on its own temp dir. */
-export async function runPeer(args: Omit<PeerArgs, 'dir'>): Promise<PeerRun> {
+export async function runPeer(args: Omit<PeerArgs, 'dir'>, nodeFlags: string[] = []): Promise<PeerRun> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-peer-'));
   try {
-    const run = await spawnCompiled('bench/peer-worker.js', [JSON.stringify({ ...args, dir })], {});
+    const run = await spawnCompiled('bench/peer-worker.js', [JSON.stringify({ ...args, dir })], {}, nodeFlags);
     return { ...(JSON.parse(run.lastLine) as PeerResult), spawnedAtMs: run.spawnedAtMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
