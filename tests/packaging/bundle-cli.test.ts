@@ -35,7 +35,7 @@ describe('the bundled CLI', () => {
     expect(LAZY_SDK_PACKAGES).toContain('@opentelemetry/exporter-trace-otlp-grpc');
   });
 
-  it('runs the demo end to end and exports its trace over OTLP (the exporter loads from node_modules)', async () => {
+  it('runs the demo end to end and exports its trace and its log events over OTLP (the exporters load from node_modules)', async () => {
     const result = await run(
       ['demo', '--data-dir', join(temp.dir, 'data'), '--reports-dir', join(temp.dir, 'reports'), '--json', '--repos', '2', '--prs-per-repo', '5'],
       { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SYNCSCOPE_LOG_LEVEL: 'info' },
@@ -48,6 +48,11 @@ describe('the bundled CLI', () => {
     const roots = receiver.spans.filter((s) => s.name === 'sync.pipeline');
     expect(roots).toHaveLength(1);
     expect(receiver.spans.filter((s) => s.traceId === roots[0]!.traceId).length).toBeGreaterThan(5);
+    // The winston transport and the SDK's LoggerProvider must share one @opentelemetry/api-logs:
+    // with a bundled copy beside node_modules' one, every log record went to a logger never wired up.
+    const completed = receiver.logs.find((record) => record.eventName === 'sync.pipeline.completed');
+    expect(completed, `log records received: ${receiver.logs.length}`).toBeDefined();
+    expect(completed?.traceId).toBe(roots[0]!.traceId);
   }, 60_000);
 
   it('names an unknown verb with exit code 2', async () => {
