@@ -49,6 +49,10 @@ export async function telemetryOverhead(): Promise<BenchFigure[]> {
 }
 
 function figures(runs: Record<Variant, WorkerRun[]>, received: { spans: number; logRecords: number }): BenchFigure[] {
+  // "on" must really send both signals, or the case would measure less than a user pays.
+  if (received.spans === 0 || received.logRecords === 0) {
+    throw new Error(`overhead: the "on" runs exported ${received.spans} spans and ${received.logRecords} log records; both must be > 0`);
+  }
   const wall = (v: Variant) => runs[v].map((r) => r.elapsedMs);
   const cpu = (v: Variant) => runs[v].map((r) => r.cpuMs);
   const pairRatios = (v: Variant, of: (v: Variant) => number[]) => of(v).map((x, i) => x / of('off')[i]!);
@@ -71,7 +75,7 @@ function figures(runs: Record<Variant, WorkerRun[]>, received: { spans: number; 
         `${REPOS * PRS_PER_REPO} records, ${calls} API calls, zero-latency simulator; off ${list(wall('off'), 1000)} s, ` +
         `on ${list(wall('on'), 1000)} s (pair ratios ${spread(pairRatios('on', wall))}); on = spans + log events over OTLP/HTTP, JSON events at info to a file, ` +
         `metrics; off = SYNCSCOPE_TELEMETRY=off; both keep the default audit trail (bodies "all", 64 KiB cap). ` +
-        `Per run "on": ~${Math.round(received.spans / (ROUNDS * 2))} spans, ${on.eventLines} events`,
+        `Per run "on": ~${Math.round(received.spans / (ROUNDS * 2))} spans, ${on.eventLines} events, ~${Math.round(received.logRecords / (ROUNDS * 2))} log records exported`,
     },
     {
       case: 'overhead',
