@@ -17,8 +17,8 @@ const FLAT_RATIO = 1.25;
  * floor (runtime, SQLite, OpenTelemetry SDK, no data).
  *
  * The targeted runs use the Node flags the app image runs with (the Dockerfile's `NODE_OPTIONS`);
- * the same syncs with Node's default heap sizing, which on a large host lets garbage pile up before
- * the first full collection, are reported beside them.
+ * the same syncs with Node's default heap sizing, plus the old-generation growth limit every
+ * Syncscope process sets itself (src/cli/heap-growth.ts), are reported beside them.
  *
  * Audit bodies are kept for errors only: with "all", 10,000 calls × 64 KiB would measure the
  * audit trail's volume (the body buffer is bounded by bytes anyway), not the engine's memory.
@@ -89,7 +89,7 @@ function defaultFigure(label: string, run: WorkerRun): BenchFigure {
     metric: `peak RSS, ${label}, Node's default heap sizing`,
     value: round(run.maxRssMb),
     unit: 'MB',
-    note: `no NODE_OPTIONS: V8 sizes the heap for this host and lets garbage pile up before its first full collection; ${throughput(run)}`,
+    note: `no NODE_OPTIONS: V8 sizes the heap for this host; only the growth limit every Syncscope process sets itself (src/cli/heap-growth.ts) applies; ${throughput(run)}`,
   };
 }
 
