@@ -6,7 +6,7 @@
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitWhenDone } from '../src/cli/exit-when-done.js';
-import { limitHeapGrowth } from '../src/cli/heap-growth.js';
+import { limitHeapGrowthAfterStartUp } from '../src/cli/heap-growth.js';
 import { readEnvironment } from '../src/config/environment.js';
 import { parsePipelineConfig } from '../src/config/load-config.js';
 import { openRunStore } from '../src/store/open-run-store.js';
@@ -14,7 +14,7 @@ import { Runtime } from '../src/wiring/runtime.js';
 import { runSync } from '../src/wiring/run-sync.js';
 
 // As bin.ts does: the product's processes start so.
-limitHeapGrowth();
+limitHeapGrowthAfterStartUp();
 
 export interface WorkerArgs {
   baseUrl: string;
