@@ -107,10 +107,10 @@ export interface PeerRun extends PeerResult {
 }
 
 /** Runs the octokit peer (bench/peer-worker.ts) in a child process on its own temp dir. */
-export async function runPeer(args: Omit<PeerArgs, 'dir'>, nodeFlags: string[] = []): Promise<PeerRun> {
+export async function runPeer(args: Omit<PeerArgs, 'dir'>): Promise<PeerRun> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-peer-'));
   try {
-    const run = await spawnCompiled('bench/peer-worker.js', [JSON.stringify({ ...args, dir })], {}, nodeFlags);
+    const run = await spawnCompiled('bench/peer-worker.js', [JSON.stringify({ ...args, dir })], {});
     return { ...(JSON.parse(run.lastLine) as PeerResult), spawnedAtMs: run.spawnedAtMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });

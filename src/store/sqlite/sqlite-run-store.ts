@@ -32,9 +32,6 @@ import { valuesIn } from '../sql/sql-text.js';
 import { LeaseSql, readLease } from '../sql/lease-sql.js';
 import { isUniqueViolation, sqliteStoreError } from './sqlite-store-error.js';
 
-/** Page cache of a run store connection, KiB (SQLite's default). */
-export const RUN_STORE_CACHE_KIB = 2000;
-
 export interface SqliteRunStoreOptions {
   /** Database file; its directory is created if missing. `:memory:` keeps a private in-memory database. */
   path: string;
@@ -76,7 +73,7 @@ export class SqliteRunStore implements RunStore {
     // better-sqlite3 builds SQLite with a 16 MB page cache per connection; a run mostly appends
     // (states, audit rows) and reads back little, so at 100k+ records that cache was 16 MB of RSS
     // holding pages written once. SQLite's own default, 2 MB, holds the hot index pages.
-    this.db.pragma(`cache_size = -${RUN_STORE_CACHE_KIB}`);
+    this.db.pragma('cache_size = -2000');
   }
 
   async migrate(): Promise<void> {
