@@ -141,7 +141,10 @@ export async function call(service: { url: string }, token: string | undefined, 
   return { status: response.status, body, headers: response.headers };
 }
 
-/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
+/** Thrown by a probe that saw an outcome no amount of waiting will change: `eventually` fails at once. */
+export class GiveUp extends Error {}
+
+/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs` (or at a `GiveUp`). */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -150,6 +153,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw new Error(`gave up waiting for ${what}: ${error.message}`);
       last = error;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
 import { collect, startCli, tempDir } from '../helpers/cli.js';
-import { aToken, call, eventually, startService, type RunningService } from '../helpers/service.js';
+import { aToken, call, eventually, GiveUp, startService, type RunningService } from '../helpers/service.js';
 
 const PG_URL = process.env['SYNCSCOPE_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ops = aToken('acme-ops', 'acme', 'operate');
@@ -63,12 +63,30 @@ describe('serve with a PostgreSQL run store', () => {
 
     const resumed = await call(service, ops.token, `/api/v1/runs/${syncId}/resume`, { method: 'POST' });
     expect(resumed.status, JSON.stringify(resumed.body)).toBe(202);
+    const jobId = resumed.body.job_id as string;
+    let last: unknown;
     const view = await eventually(async () => {
       const v = await call(service, ops.token, `/api/v1/runs/${syncId}`);
-      return v.body.status === 'succeeded' ? v.body : undefined;
-    }, 60_000, 'the resumed run to finish');
+      const job = (await call(service, ops.token, `/api/v1/jobs/${jobId}`)).body;
+      last = { run: v.body.status, records: v.body.records, job };
+      if (v.body.status === 'succeeded') return v.body;
+      // Ended any other way: fail now, with what the run and its job say, not after the timeout.
+      // (The job's own word: the run's view may be up to one poll older.)
+      if (job.status === 'failed' || (job.status === 'completed' && job.run_status !== 'succeeded')) {
+        throw new GiveUp(`its job is ${String(job.status)} with the run ${String(job.run_status)}`);
+      }
+      return undefined;
+    }, 60_000, 'the resumed run to finish').catch(async (error: Error) => {
+      const partitions = (await call(service, ops.token, `/api/v1/runs/${syncId}/partitions`)).body;
+      throw new Error(`${error.message}; last seen ${JSON.stringify(last)}; partitions ${JSON.stringify(partitions)}; the service's warnings and errors: ${problemsIn(service.stderr()).slice(-4000)}`);
+    });
     expect(view).toMatchObject({ resume_count: 1, dry_run: false, cancel_requested_at: null, records: { synced: 360, failed: 0, pending: 0 } });
     const attempts = await admin.query(`SELECT status FROM "${schema}".run_attempts WHERE sync_id = $1 ORDER BY attempt`, [syncId]);
     expect(attempts.rows.map((r) => r.status)).toEqual(['cancelled', 'succeeded']);
   });
 });
+
+/** The service's JSON log lines at warn or error (its access log drowns everything else). */
+function problemsIn(stderr: string): string {
+  return stderr.split('\n').filter((line) => /"(level|severity)":"(warn|warning|error)"/i.test(line)).join('\n');
+}

@@ -65,7 +65,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
   return async function instrumentedFetch(input, init) {
     const attemptInfo = describe(input, init, policy, options.tokenId);
     for (let attempt = 1; ; attempt++) {
-      const release = await options.scheduler.acquire(attemptInfo.key, options.signal);
+      const release = await takeTurn(options, attemptInfo.key);
       const span = telemetry.startClientSpan(`${attemptInfo.method} ${attemptInfo.route}`, {
         ...spanAttributes(attemptInfo, attempt),
         [ATTR.peerService]: policy.connector,
@@ -189,6 +189,20 @@ function spanAttributes(info: Attempt, attempt: number) {
     ...(info.graphql ? { [ATTR.graphqlOperationType]: info.graphql.type, ...(info.graphql.name ? { [ATTR.graphqlOperationName]: info.graphql.name } : {}) } : {}),
     ...(attempt > 1 ? { [ATTR.httpResendCount]: attempt - 1 } : {}),
   };
+}
+
+/**
+ * The scheduler's turn for one attempt. A run told to stop rejects the wait with its signal's
+ * reason (a cancel's own Error, not an AbortError): that is an interruption, so the partition is
+ * resumed from its checkpoint instead of failing with an INTERNAL error no resume retries.
+ */
+async function takeTurn(options: InstrumentedFetchOptions, key: Attempt['key']): Promise<() => void> {
+  try {
+    return await options.scheduler.acquire(key, options.signal);
+  } catch (error) {
+    if (options.signal?.aborted) throw new InterruptedError();
+    throw error;
+  }
 }
 
 async function send(

@@ -4,7 +4,7 @@ import { githubPolicy } from '../../../src/connectors/github/github-policy.js';
 import { createInstrumentedFetch, type AuditBodies } from '../../../src/connectors/http/instrumented-fetch.js';
 import { BudgetScheduler } from '../../../src/scheduling/budget-scheduler.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/scheduling/retry-policy.js';
-import { SyncError } from '../../../src/errors/sync-error.js';
+import { InterruptedError, SyncError } from '../../../src/errors/sync-error.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { testTelemetry } from '../../helpers/test-telemetry.js';
 
@@ -20,7 +20,7 @@ const rateHeaders = (remaining: number) => ({
   'x-github-request-id': `REQ-${remaining}`,
 });
 
-function setup(script: Scripted[], options: { maxAttempts?: number; auditBodies?: AuditBodies } = {}) {
+function setup(script: Scripted[], options: { maxAttempts?: number; auditBodies?: AuditBodies; signal?: AbortSignal } = {}) {
   const clock = new FakeClock();
   const t = testTelemetry({ knownSecrets: ['ghp_supersecret123'] });
   const calls: Array<{ url: string; headers: Record<string, string> }> = [];
@@ -44,6 +44,7 @@ function setup(script: Scripted[], options: { maxAttempts?: number; auditBodies?
     auditSample: { first: 2, every: 3 },
     random: () => 0.5,
     fetch: fakeFetch,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   return { ...t, clock, calls, instrumented, scheduler };
 }
@@ -141,6 +142,25 @@ describe('instrumented fetch', () => {
     expect(error.category).toBe('NETWORK_ERROR');
     expect(error.retryable).toBe(true);
     expect(error.message).toContain('response body cut mid-stream (status 200)');
+  });
+
+  // A cancel aborts the run's signal with its own reason (not an AbortError). Whether the call was
+  // about to take its turn or waiting for it, it must end as an interruption: a partition that
+  // failed instead would be skipped by the resume, leaving its records unsynced.
+  it('a run told to stop before or while a call waits its turn ends the call as an interruption, sending nothing', async () => {
+    const before = new AbortController();
+    before.abort(new Error('cancel requested'));
+    const early = setup([{ status: 200 }], { signal: before.signal });
+    await expect(request(early.instrumented)).rejects.toBeInstanceOf(InterruptedError);
+    expect(early.calls).toHaveLength(0);
+
+    const during = new AbortController();
+    const waiting = setup([{ status: 200 }], { signal: during.signal });
+    waiting.scheduler.block({ tokenId: 'token-abc', resource: 'core' }, waiting.clock.now() + 60_000, 'retry_after');
+    const call = request(waiting.instrumented);
+    during.abort(new Error('cancel requested'));
+    await expect(call).rejects.toBeInstanceOf(InterruptedError);
+    expect(waiting.calls).toHaveLength(0);
   });
 
   it('does not retry 401 and throws a SyncError with the category', async () => {
