@@ -160,9 +160,8 @@ export class GithubGraphqlSource implements Source {
   }
 
   /**
-   * One query; what fails arrives as the HTTP layer's categorised SyncError. A run told to stop
-   * while the call waited for its turn surfaces as the signal's AbortError: that is an
-   * interruption (the partition resumes from its checkpoint), not a failure.
+   * One query; what fails arrives as the HTTP layer's categorised SyncError (a run told to stop as
+   * its InterruptedError, which octokit carries as the cause of the error it wraps it in).
    */
   private async send(query: string, variables: Record<string, unknown>): Promise<unknown> {
     const name = operationNameOf(query);
@@ -175,7 +174,6 @@ export class GithubGraphqlSource implements Source {
       if (reported !== undefined) this.learnedCost.set(name, Math.max(1, reported));
       return data;
     } catch (error) {
-      if (error instanceof Error && error.name === 'AbortError') throw new InterruptedError();
       throw toSyncError(error);
     }
   }

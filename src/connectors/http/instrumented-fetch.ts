@@ -65,7 +65,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
   return async function instrumentedFetch(input, init) {
     const attemptInfo = describe(input, init, policy, options.tokenId);
     for (let attempt = 1; ; attempt++) {
-      const release = await takeTurn(options, attemptInfo.key);
+      const release = await interruptible(options.signal, options.scheduler.acquire(attemptInfo.key, options.signal));
       const span = telemetry.startClientSpan(`${attemptInfo.method} ${attemptInfo.route}`, {
         ...spanAttributes(attemptInfo, attempt),
         [ATTR.peerService]: policy.connector,
@@ -141,9 +141,7 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
         status_code: observed?.status ?? null,
       });
       if (decision.basis === 'backoff') {
-        await options.clock.sleep(decision.delayMs, options.signal).catch(() => {
-          throw new InterruptedError();
-        });
+        await interruptible(options.signal, options.clock.sleep(decision.delayMs, options.signal));
       } else {
         // Waiting for Retry-After or a reset holds the whole token, not just this call.
         const reason = failed.waitReason ?? (decision.basis === 'reset' ? 'primary' : 'retry_after');
@@ -192,15 +190,16 @@ function spanAttributes(info: Attempt, attempt: number) {
 }
 
 /**
- * The scheduler's turn for one attempt. A run told to stop rejects the wait with its signal's
- * reason (a cancel's own Error, not an AbortError): that is an interruption, so the partition is
- * resumed from its checkpoint instead of failing with an INTERNAL error no resume retries.
+ * A wait of the call (its scheduler turn, a backoff). A run told to stop rejects it with the
+ * signal's reason, whatever that is (a cancel's own Error, a shutdown's AbortError): that is an
+ * interruption, so the partition resumes from its checkpoint instead of failing with an INTERNAL
+ * error that no resume retries.
  */
-async function takeTurn(options: InstrumentedFetchOptions, key: Attempt['key']): Promise<() => void> {
+async function interruptible<T>(signal: AbortSignal | undefined, wait: Promise<T>): Promise<T> {
   try {
-    return await options.scheduler.acquire(key, options.signal);
+    return await wait;
   } catch (error) {
-    if (options.signal?.aborted) throw new InterruptedError();
+    if (signal?.aborted) throw new InterruptedError();
     throw error;
   }
 }
