@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, LAZY_SDK_PACKAGES, type BundleResult } from '../../src/packaging/bundle-cli.js';
@@ -33,6 +33,13 @@ describe('the bundled CLI', () => {
       expect(inputs.filter((file) => file.includes(heavy)), heavy).toEqual([]);
     }
     expect(LAZY_SDK_PACKAGES).toContain('@opentelemetry/exporter-trace-otlp-grpc');
+  });
+
+  it('writes ASCII only: V8 holds a loaded chunk as a two-byte string (twice the heap) for one character past Latin-1', () => {
+    const chunks = readdirSync(bundle.outDir).filter((file) => file.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(10);
+    const withNonAscii = chunks.filter((file) => /[^\x00-\x7f]/.test(readFileSync(join(bundle.outDir, file), 'utf8')));
+    expect(withNonAscii).toEqual([]);
   });
 
   it('runs the demo end to end and exports its trace and its log events over OTLP (the exporters load from node_modules)', async () => {
