@@ -1,6 +1,6 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -85,6 +85,36 @@ const lazySdkPackages: Plugin = {
   },
 };
 
+const ZOD_LOCALES_INDEX = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+const LOCALE_EXPORT = /^export \{ default as (\w+) \} from "\.\/([\w-]+)\.js";$/gm;
+
+/**
+ * zod's message locales, but English, load on demand. `z.locales` re-exports zod's ~50 locales,
+ * and esbuild cannot leave a namespace's members out: 366 KB of the 3.2 MB the demo compiles
+ * before its first request, for messages Syncscope never shows (its errors are English, from
+ * the default locale). Each other locale becomes a function that requires zod's own CommonJS
+ * build of it on its first call, so `z.config(z.locales.de())` still works.
+ */
+const zodLocalesOnDemand: Plugin = {
+  name: 'zod-locales-on-demand',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^zod\/v4\/locales\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    bundler.onLoad({ filter: ZOD_LOCALES_INDEX }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const locales = [...source.matchAll(LOCALE_EXPORT)];
+      const exportLines = source.split('\n').filter((line) => line.startsWith('export')).length;
+      // A zod release that writes its index otherwise must not lose locales without a word.
+      if (locales.length === 0 || locales.length !== exportLines) {
+        return { errors: [{ text: `zod-locales-on-demand: ${args.path} has ${exportLines} exports, ${locales.length} of them in the expected form` }] };
+      }
+      const contents = locales
+        .map(([, name, file]) => (file === 'en' ? 'export { default as en } from "./en.js";' : `export const ${name} = (...args) => require("zod/v4/locales/${file}.cjs")(...args);`))
+        .join('\n');
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 export interface BundleResult {
   outDir: string;
   /** esbuild's account of every output file and the inputs in it. */
@@ -108,7 +138,7 @@ export async function bundleCli(outDir: string, entries: Record<string, string> 
     platform: 'node',
     target: 'node20',
     external: EXTERNAL_PACKAGES,
-    plugins: [lazySdkPackages],
+    plugins: [lazySdkPackages, zodLocalesOnDemand],
     // CommonJS packages inside an ES module bundle still call require() (for Node built-ins, the
     // external packages and the stand-ins), which an ES module does not have.
     banner: { js: "import { createRequire as __syncscopeCreateRequire } from 'node:module';\nconst require = __syncscopeCreateRequire(import.meta.url);" },

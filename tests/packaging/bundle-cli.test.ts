@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, LAZY_SDK_PACKAGES, type BundleResult } from '../../src/packaging/bundle-cli.js';
@@ -33,6 +33,30 @@ describe('the bundled CLI', () => {
       expect(inputs.filter((file) => file.includes(heavy)), heavy).toEqual([]);
     }
     expect(LAZY_SDK_PACKAGES).toContain('@opentelemetry/exporter-trace-otlp-grpc');
+  });
+
+  it("holds zod's English messages only, and loads any other locale on its first use", async () => {
+    const inputs = Object.values(bundle.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
+    expect(inputs.filter((file) => file.includes('node_modules/zod/v4/locales/')).sort()).toEqual(['node_modules/zod/v4/locales/en.js', 'node_modules/zod/v4/locales/index.js']);
+
+    const probe = join(temp.dir, 'zod-probe.ts');
+    writeFileSync(
+      probe,
+      `import { z } from 'zod';
+const english = z.string().safeParse(1).error?.issues[0]?.message;
+z.config(z.locales.de());
+console.log(JSON.stringify({ english, german: z.string().safeParse(1).error?.issues[0]?.message, locales: Object.keys(z.locales).length }));
+`,
+    );
+    const probed = await bundleCli(join(temp.dir, 'zod-probe'), { probe });
+    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      english: 'Invalid input: expected string, received number',
+      german: 'Ungültige Eingabe: erwartet string, erhalten Zahl',
+      locales: expect.any(Number),
+    });
+    expect(JSON.parse(result.stdout).locales).toBeGreaterThan(40);
   });
 
   it('writes ASCII only: V8 holds a loaded chunk as a two-byte string (twice the heap) for one character past Latin-1', () => {
