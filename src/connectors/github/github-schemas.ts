@@ -24,8 +24,16 @@ export type GithubRepository = z.infer<typeof repository>;
 export type GithubPullRequest = z.infer<typeof pullRequest>;
 export type GithubReview = z.infer<typeof review>;
 
-function parseList<T>(schema: z.ZodType<T>, data: unknown, what: string): T[] {
-  const result = z.array(schema).safeParse(data);
+/**
+ * Built once: a zod schema is costly to construct (and compiles its parser on first use), and a
+ * sync parses a list per API call (one per pull request with reviews on).
+ */
+const repositories = z.array(repository);
+const pullRequests = z.array(pullRequest);
+const reviews = z.array(review);
+
+function parseList<T>(schema: z.ZodType<T[]>, data: unknown, what: string): T[] {
+  const result = schema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new SyncError(
@@ -36,6 +44,6 @@ function parseList<T>(schema: z.ZodType<T>, data: unknown, what: string): T[] {
   return result.data;
 }
 
-export const parseRepositories = (data: unknown) => parseList(repository, data, 'repository');
-export const parsePullRequests = (data: unknown, repo: string) => parseList(pullRequest, data, `pull request (${repo})`);
-export const parseReviews = (data: unknown, repo: string) => parseList(review, data, `review (${repo})`);
+export const parseRepositories = (data: unknown) => parseList(repositories, data, 'repository');
+export const parsePullRequests = (data: unknown, repo: string) => parseList(pullRequests, data, `pull request (${repo})`);
+export const parseReviews = (data: unknown, repo: string) => parseList(reviews, data, `review (${repo})`);

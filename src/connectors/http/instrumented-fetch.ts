@@ -210,11 +210,10 @@ async function send(
   init: RequestInit | undefined,
   options: InstrumentedFetchOptions,
 ): Promise<ObservedResponse> {
-  const timeout = AbortSignal.timeout(options.requestTimeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const abort = requestAbort(options.requestTimeoutMs, options.signal);
   try {
-    const response = await baseFetch(info.url, { ...init, headers: info.requestHeaders, signal });
-    const bodyText = await readBody(response, timeout);
+    const response = await baseFetch(info.url, { ...init, headers: info.requestHeaders, signal: abort.signal });
+    const bodyText = await readBody(response, abort);
     const isJson = (response.headers.get('content-type') ?? '').includes('json');
     let json: unknown;
     let malformedJson = false;
@@ -227,22 +226,60 @@ async function send(
     }
     return { status: response.status, headers: response.headers, bodyText, json, malformedJson };
   } catch (error) {
-    if (timeout.aborted) {
+    if (abort.timedOut) {
       throw new SyncError('TIMEOUT', `no response within ${options.requestTimeoutMs} ms`, { cause: error });
     }
     throw error;
+  } finally {
+    abort.dispose();
   }
+}
+
+interface RequestAbort {
+  readonly signal: AbortSignal;
+  /** The request's own timeout fired (not the run's cancel). */
+  readonly timedOut: boolean;
+  /** Clears the timer and leaves the run's signal as it was. */
+  dispose(): void;
+}
+
+/**
+ * One request's signal: aborted by its timeout or by the run's signal. One controller with a timer
+ * and a listener, removed when the call is over, rather than `AbortSignal.any([AbortSignal.timeout(),
+ * run])`: in Node 20 that costs about three times the CPU per call (35 vs 10 µs) and leaves every
+ * composite signal registered on the run's signal, which lives as long as the sync.
+ */
+function requestAbort(timeoutMs: number, runSignal: AbortSignal | undefined): RequestAbort {
+  const controller = new AbortController();
+  const onRunAbort = () => controller.abort(runSignal?.reason);
+  const state = {
+    signal: controller.signal,
+    timedOut: false,
+    dispose: () => {
+      clearTimeout(timer);
+      runSignal?.removeEventListener('abort', onRunAbort);
+    },
+  };
+  const timer = setTimeout(() => {
+    state.timedOut = true;
+    controller.abort(new DOMException(`no response within ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  // As AbortSignal.timeout's: a request's timer alone never keeps the process alive.
+  timer.unref();
+  if (runSignal?.aborted) controller.abort(runSignal.reason);
+  else runSignal?.addEventListener('abort', onRunAbort, { once: true });
+  return state;
 }
 
 /**
  * The whole body. A socket that closes before `content-length` bytes arrived (a proxy restart, a
  * cut connection) is a network failure with the status already seen, retried like a reset.
  */
-async function readBody(response: Response, timeout: AbortSignal): Promise<string> {
+async function readBody(response: Response, abort: RequestAbort): Promise<string> {
   try {
     return await response.text();
   } catch (error) {
-    if (timeout.aborted) throw error;
+    if (abort.timedOut) throw error;
     const length = response.headers.get('content-length');
     throw new SyncError(
       'NETWORK_ERROR',

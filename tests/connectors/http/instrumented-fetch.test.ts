@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { githubPolicy } from '../../../src/connectors/github/github-policy.js';
@@ -161,6 +162,33 @@ describe('instrumented fetch', () => {
     during.abort(new Error('cancel requested'));
     await expect(call).rejects.toBeInstanceOf(InterruptedError);
     expect(waiting.calls).toHaveLength(0);
+  });
+
+  it('a call with no answer within request_timeout_ms is a TIMEOUT; a cancel ends a call in flight as an interruption', async () => {
+    // A fetch that answers only by failing once its signal aborts, as undici does.
+    const hanging = (async (_input: URL | RequestInfo, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)))) as typeof fetch;
+    const s = setup([]);
+    const options = { policy: githubPolicy, tokenId: 't', scheduler: s.scheduler, telemetry: s.telemetry, retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 }, clock: s.clock, auditBodies: 'all' as const, fetch: hanging };
+    const timedOut = (await request(createInstrumentedFetch({ ...options, requestTimeoutMs: 30 })).catch((e: unknown) => e)) as SyncError;
+    expect(timedOut).toBeInstanceOf(SyncError);
+    expect(timedOut.category).toBe('TIMEOUT');
+    expect(timedOut.message).toContain('no response within 30 ms');
+
+    const run = new AbortController();
+    const call = request(createInstrumentedFetch({ ...options, requestTimeoutMs: 60_000, signal: run.signal }));
+    await new Promise((r) => setTimeout(r, 20));
+    run.abort(new Error('cancel requested'));
+    // An interruption (the partition resumes from its checkpoint), not a TIMEOUT or a failure.
+    await expect(call).rejects.toBeInstanceOf(InterruptedError);
+  });
+
+  it('leaves nothing registered on the run\'s signal once its calls are over', async () => {
+    const run = new AbortController();
+    const s = setup([{ status: 200 }, { status: 200 }, { status: 200 }], { signal: run.signal });
+    const before = getEventListeners(run.signal, 'abort').length;
+    for (let i = 0; i < 3; i++) expect((await request(s.instrumented)).status).toBe(200);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(before);
   });
 
   it('does not retry 401 and throws a SyncError with the category', async () => {
