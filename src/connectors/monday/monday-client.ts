@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SyncError } from '../../errors/sync-error.js';
 import { COST_HEADER, graphqlErrorsOf, type GraphqlErrorEntry } from '../http/graphql-operation.js';
-import { jsonOfBody } from '../http/parsed-body.js';
+import { withParsedBody } from '../http/parsed-body.js';
 
 export interface MondayClientOptions {
   /** `https://api.monday.com/v2`, or the simulator's URL. */
@@ -55,12 +55,14 @@ export class MondayClient {
       [COST_HEADER]: String(Math.ceil(req.cost)),
     };
     if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
-    const response = await this.options.fetch(this.options.url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query: req.query, operationName: req.name, variables: req.variables ?? {} }),
+    const json = await withParsedBody(async (take) => {
+      const response = await this.options.fetch(this.options.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: req.query, operationName: req.name, variables: req.variables ?? {} }),
+      });
+      return take(response.body);
     });
-    const json = await jsonOfBody(response.body);
     const parsed = responseShape.safeParse(json);
     if (!parsed.success) throw new SyncError('SERVER_ERROR', `Monday answered ${req.name} with a body that is not a GraphQL response`);
     return { data: parsed.data.data ?? {}, errors: graphqlErrorsOf(json), requestId: parsed.data.extensions?.request_id ?? null };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonOfBody, responseWithParsedBody } from '../../../src/connectors/http/parsed-body.js';
+import { jsonOfBody, responseWithParsedBody, withParsedBody } from '../../../src/connectors/http/parsed-body.js';
 
 describe('parsed response bodies', () => {
   it('hands back the value the HTTP layer parsed, without reading the stream', async () => {
@@ -22,5 +22,28 @@ describe('parsed response bodies', () => {
   it('passes values that are not streams through', async () => {
     expect(await jsonOfBody(undefined)).toBeUndefined();
     expect(await jsonOfBody({ already: 'parsed' })).toEqual({ already: 'parsed' });
+  });
+
+  it('inside a call, hands the parsed value over through the call and builds no body; concurrent calls keep their own', async () => {
+    const first = [{ id: 1 }];
+    const second = { id: 2 };
+    const call = (json: unknown, text: string, delayMs: number) =>
+      withParsedBody(async (take) => {
+        await new Promise((r) => setTimeout(r, delayMs));
+        const response = responseWithParsedBody(text, json, { status: 200 });
+        expect(response.body).toBeNull();
+        return take(response.body);
+      });
+    const [a, b] = await Promise.all([call(first, '[{"id":1}]', 20), call(second, '{"id":2}', 5)]);
+    expect(a).toBe(first);
+    expect(b).toBe(second);
+  });
+
+  it('inside a call, a body that is not JSON still reaches the client as its text', async () => {
+    const text = await withParsedBody(async (take) => {
+      const response = responseWithParsedBody('<html>oops</html>', undefined, { status: 200 });
+      return take(response.body);
+    });
+    expect(text).toBe('<html>oops</html>');
   });
 });
