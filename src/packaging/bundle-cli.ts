@@ -164,7 +164,7 @@ const NON_ASCII = /[^\x00-\x7f]/g;
  * over the chunks a sync loads). Only comments can still hold one, so each becomes '?': the same
  * UTF-16 length, which keeps every source-map column right.
  */
-export function asciiOnly(file: string): void {
+function asciiOnly(file: string): void {
   const source = readFileSync(file, 'utf8');
   const ascii = source.replace(NON_ASCII, '?');
   if (ascii !== source) writeFileSync(file, ascii);

@@ -4,7 +4,7 @@ import { InterruptedError, SyncError, toSyncError } from '../../errors/sync-erro
 import type { Partition, RecordFailure, SourceRecord } from '../../ports/records.js';
 import type { Source, SourcePage } from '../../ports/source.js';
 import { COST_HEADER } from '../http/graphql-operation.js';
-import { withParsedBody } from '../http/parsed-body.js';
+import { reuseParsedBodies } from './octokit-parsed-bodies.js';
 import {
   ORG_REPOSITORIES,
   PULL_REQUEST_REVIEWS,
@@ -51,13 +51,7 @@ export class GithubGraphqlSource implements Source {
       request: { fetch: options.fetch },
       log: { debug() {}, info() {}, warn() {}, error() {} },
     });
-    // The instrumented fetch has parsed the body already (see GithubSource): reuse it.
-    client.hook.wrap('request', (send, endpoint) =>
-      withParsedBody(async (take) => {
-        const response = await send({ ...endpoint, request: { ...endpoint.request, parseSuccessResponseBody: false } });
-        return { ...response, data: await take(response.data) };
-      }),
-    );
+    reuseParsedBodies(client);
     this.query = withCustomRequest(client.request);
   }
 

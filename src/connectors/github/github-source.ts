@@ -3,7 +3,7 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { InterruptedError, SyncError, toSyncError } from '../../errors/sync-error.js';
 import type { Partition, RecordFailure, SourceRecord } from '../../ports/records.js';
 import type { Source, SourcePage } from '../../ports/source.js';
-import { withParsedBody } from '../http/parsed-body.js';
+import { reuseParsedBodies } from './octokit-parsed-bodies.js';
 import { offsetCursor, restStart } from './rest-position.js';
 import { parsePullRequests, parseRepositories, parseReviews, type GithubPullRequest } from './github-schemas.js';
 import { UnreadableRepos } from './unreadable-repos.js';
@@ -49,15 +49,7 @@ export class GithubSource implements Source {
       // octokit would print deprecation and request warnings to the console; ours go through events.
       log: { debug() {}, info() {}, warn() {}, error() {} },
     });
-    // octokit parses JSON with json-with-bigint (a regex pass and a reviver over every value),
-    // about a third of a sync's CPU at 100 PRs a page, and the instrumented fetch has parsed the
-    // body already. GitHub's IDs stay far below 2^53, which the native parser reads exactly.
-    this.client.hook.wrap('request', (request, options) =>
-      withParsedBody(async (take) => {
-        const response = await request({ ...options, request: { ...options.request, parseSuccessResponseBody: false } });
-        return { ...response, data: await take(response.data) };
-      }),
-    );
+    reuseParsedBodies(this.client);
   }
 
   async listPartitions(): Promise<Partition[]> {

@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { jsonOfBody, responseWithParsedBody, withParsedBody } from '../../../src/connectors/http/parsed-body.js';
 
 describe('parsed response bodies', () => {
-  it('hands back the value the HTTP layer parsed, without reading the stream', async () => {
+  it('inside a call, hands back the very value the HTTP layer parsed, without a body to read', async () => {
     const parsed = [{ id: 1 }];
-    const response = responseWithParsedBody('[{"id":1}]', parsed, { status: 200 });
-    expect(await jsonOfBody(response.body)).toBe(parsed);
-    // The body is still unread: a client that reads it itself gets the bytes.
+    const value = await withParsedBody(async (take) => {
+      const response = responseWithParsedBody('[{"id":1}]', parsed, { status: 200 });
+      expect(response.body).toBeNull();
+      return take(response.body);
+    });
+    expect(value).toBe(parsed);
+  });
+
+  it('outside a call, the response carries the bytes: a client that reads them itself gets them', async () => {
+    const response = responseWithParsedBody('[{"id":1}]', [{ id: 1 }], { status: 200 });
     expect(await response.text()).toBe('[{"id":1}]');
+    expect(await jsonOfBody(responseWithParsedBody('[{"id":1}]', [{ id: 1 }], { status: 200 }).body)).toEqual([{ id: 1 }]);
   });
 
   it('parses a body stream it has not seen', async () => {
