@@ -11,10 +11,10 @@ export const CLI_ENTRY = { syncscope: join(ROOT, 'src/cli/bin.ts') };
  * Not bundled, loaded from node_modules at run time: native addons and their optional native
  * companions (a `.node` file cannot be inlined), and the queue libraries, which load their Lua
  * scripts and child processors by path and are used only by distributed runs and workers.
- * And @opentelemetry/api-logs, which must exist once: the log shipping classes load lazily from
- * node_modules (telemetry/exporter-classes.ts), and the winston transport's copy of the logs API
- * hands out a proxy logger that only the copy the SDK registers through ever wires up; with a
- * second, bundled copy for the SDK, every log record went nowhere.
+ * And @opentelemetry/api-logs, which must exist once: the winston transport loads lazily from
+ * node_modules (telemetry/exporter-classes.ts), and its copy of the logs API hands out a proxy
+ * logger that only the copy the SDK registers through ever wires up; with a second, bundled copy
+ * for the SDK, every log record went nowhere.
  */
 export const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg-native', 'bullmq', 'ioredis', 'msgpackr-extract', '@opentelemetry/api-logs'];
 

@@ -1,16 +1,12 @@
-import type { OTLPLogExporter as OTLPLogExporterType } from '@opentelemetry/exporter-logs-otlp-http';
-import type { OTLPTraceExporter as OTLPTraceExporterType } from '@opentelemetry/exporter-trace-otlp-http';
-import type { BatchLogRecordProcessor as BatchLogRecordProcessorType } from '@opentelemetry/sdk-logs';
 import type { OpenTelemetryTransportV3 as OpenTelemetryTransportV3Type } from '@opentelemetry/winston-transport';
 import { lazyClass, requireExport } from './lazy-load.js';
 
 /*
- * The classes that export telemetry, loaded when the first one is made, i.e. only when an OTLP
- * endpoint is configured. The OTLP exporters bring the transformer, the metrics SDK and more:
- * ~300 of the ~700 modules a CLI run used to load without sending anything.
+ * The winston transport that ships log events, loaded from node_modules when the first one is
+ * made, i.e. only when an OTLP logs endpoint is configured (a process without one never loads
+ * it). It emits through @opentelemetry/api-logs, which the bundle keeps external so that it and
+ * the SDK's LoggerProvider share one copy (packaging/bundle-cli.ts). The exporters themselves are
+ * bundled and imported on demand (deferred-exporter.ts).
  */
 
-export const OTLPTraceExporter = lazyClass(() => requireExport<typeof OTLPTraceExporterType>('@opentelemetry/exporter-trace-otlp-http', 'OTLPTraceExporter'));
-export const OTLPLogExporter = lazyClass(() => requireExport<typeof OTLPLogExporterType>('@opentelemetry/exporter-logs-otlp-http', 'OTLPLogExporter'));
-export const BatchLogRecordProcessor = lazyClass(() => requireExport<typeof BatchLogRecordProcessorType>('@opentelemetry/sdk-logs', 'BatchLogRecordProcessor'));
 export const OpenTelemetryTransportV3 = lazyClass(() => requireExport<typeof OpenTelemetryTransportV3Type>('@opentelemetry/winston-transport', 'OpenTelemetryTransportV3'));

@@ -1,6 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { BatchLogRecordProcessor, OpenTelemetryTransportV3, OTLPLogExporter } from './exporter-classes.js';
+import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { deferredLogExporter } from './deferred-exporter.js';
+import { OpenTelemetryTransportV3 } from './exporter-classes.js';
 import type TransportStream from 'winston-transport';
 import { EXPORT_TIMEOUT_MS, exportGuard } from './export-guard.js';
 
@@ -48,7 +49,7 @@ export function createLogShipping(options: LogShippingOptions): { processors: Lo
       ? [
           new BatchLogRecordProcessor({
             exporter: new ReportingLogExporter(
-              new OTLPLogExporter({ url: options.logsUrl, headers: options.headers, timeoutMillis: EXPORT_TIMEOUT_MS }),
+              deferredLogExporter({ url: options.logsUrl, headers: options.headers, timeoutMillis: EXPORT_TIMEOUT_MS }),
               options.onExportFailure,
             ),
             maxQueueSize: 4096,

@@ -1,6 +1,5 @@
 import { diag, DiagLogLevel, trace, type Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from './exporter-classes.js';
 import { defaultResource, detectResources, hostDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -14,6 +13,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { randomUUID } from 'node:crypto';
 import { collectorRefuses } from './collector-probe.js';
+import { deferredTraceExporter } from './deferred-exporter.js';
 import { EXPORT_TIMEOUT_MS, exportGuard } from './export-guard.js';
 
 export const TRACER_NAME = 'syncscope';
@@ -79,7 +79,7 @@ function spanProcessorsFor(options: TracingOptions): SpanProcessor[] {
   // Without a backend we still record spans: trace IDs tie logs, store rows and reports together.
   if (!options.tracesUrl) return [new NoopSpanProcessor()];
   const timeoutMillis = options.exportTimeoutMillis ?? EXPORT_TIMEOUT_MS;
-  const exporter = new OTLPTraceExporter({ url: options.tracesUrl, headers: options.headers, timeoutMillis });
+  const exporter = deferredTraceExporter({ url: options.tracesUrl, headers: options.headers, timeoutMillis });
   return [
     new BatchSpanProcessor(new ReportingExporter(exporter, options.onExportFailure), {
       maxQueueSize: options.maxQueueSize ?? 4096,
