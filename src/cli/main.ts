@@ -191,21 +191,23 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   return program;
 }
 
-const GITHUB_ONLY = ['repos', 'prsPerRepo', 'rateLimit', 'rateLimitWindow', 'perPage', 'maxConcurrentRequests', 'resume'];
+const GITHUB_ONLY = ['repos', 'prsPerRepo', 'rateLimit', 'rateLimitWindow', 'perPage', 'maxConcurrentRequests', 'resume', 'mode'];
 const ORDERS_ONLY = ['scale', 'customer', 'limit', 'skipSubitems', 'dryRun', 'timeScale'];
+
+const verbFor = (flags: string[]) => (flags.length === 1 ? 'applies' : 'apply');
 
 /** `demo` and `demo orders` share the output flags; each refuses the other's own. */
 async function demoFor(pipeline: string, options: Record<string, unknown>): Promise<number> {
   const misplaced = (names: string[]) => names.filter((n) => options[n] !== undefined).map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   if (pipeline === 'orders') {
     const wrong = misplaced(GITHUB_ONLY);
-    if (wrong.length) throw new UsageError(`${wrong.join(', ')} apply to the GitHub demo, not demo orders`);
+    if (wrong.length) throw new UsageError(`${wrong.join(', ')} ${verbFor(wrong)} to the GitHub demo, not demo orders`);
     const { demoOrdersCommand } = await import('./commands/demo-orders.js');
     return demoOrdersCommand(options as unknown as Parameters<typeof demoOrdersCommand>[0]);
   }
   if (pipeline !== 'github') throw new UsageError(`demo ${pipeline}: the demos are github (the default) and orders`);
   const wrong = misplaced(ORDERS_ONLY);
-  if (wrong.length) throw new UsageError(`${wrong.join(', ')} apply to demo orders`);
+  if (wrong.length) throw new UsageError(`${wrong.join(', ')} ${verbFor(wrong)} to demo orders`);
   const { demoCommand } = await import('./commands/demo.js');
   return demoCommand(options as unknown as Parameters<typeof demoCommand>[0]);
 }

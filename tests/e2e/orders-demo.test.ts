@@ -48,6 +48,22 @@ describe('syncscope demo orders', () => {
     }
   });
 
+  it("refuses the other demo's own flags with exit code 2, naming them, before doing anything", async () => {
+    const tmp = tempDir();
+    try {
+      const data = join(tmp.dir, 'data');
+      const orders = await runCli(['demo', 'orders', '--mode', 'rest', '--per-page', '50', '--data-dir', data]);
+      expect(orders.code).toBe(2);
+      expect(orders.stderr).toContain('--per-page, --mode apply to the GitHub demo, not demo orders');
+      const github = await runCli(['demo', '--scale', 'small', '--data-dir', data]);
+      expect(github.code).toBe(2);
+      expect(github.stderr).toContain('--scale applies to demo orders');
+      expect(existsSync(data)).toBe(false);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('takes exactly the rows --customer and --limit select, the first by key', async () => {
     const tmp = tempDir();
     try {
