@@ -1,6 +1,6 @@
 import type { ErrorCategory } from '../errors/sync-error.js';
 import type { PartitionKind } from '../ports/records.js';
-import type { PartitionStatus, RunStatus } from '../ports/run-store.js';
+import type { HoldReason, PartitionStatus, RunStatus } from '../ports/run-store.js';
 import type { DigestApiTotals, DigestErrors, DigestQuota, DigestRecordCounts } from './digest-types.js';
 
 /**
@@ -107,4 +107,13 @@ export interface RateLimitView {
   used_percent: number;
   reset_at: string;
   observed_at: string;
+  /**
+   * While the run's requests on this budget are held back (a Retry-After, a secondary limit, a
+   * spent budget): when the hold ends. Null when no stored hold lasts past `generated_at`. An
+   * interrupted run's hold is kept for its resume, which waits it out: this also says why a
+   * resume sends nothing yet.
+   */
+  held_until: string | null;
+  /** Why it is held (`primary`, `secondary`, `retry_after`); null with `held_until`. */
+  hold_reason: HoldReason | null;
 }

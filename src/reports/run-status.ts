@@ -1,8 +1,8 @@
-import type { RunStore } from '../ports/run-store.js';
+import type { RateLimitRow, RunStore } from '../ports/run-store.js';
 import { estimateEta, throughputOf } from './eta.js';
 import { readRunDigest, type DigestOptions } from './run-digest.js';
 import { progressOf } from './run-progress.js';
-import type { RunStatusView } from './run-status-types.js';
+import type { RateLimitView, RunStatusView } from './run-status-types.js';
 import { runStatusMark } from './status-marks.js';
 
 /**
@@ -58,20 +58,31 @@ export async function buildRunStatus(store: RunStore, syncId: string, options: D
     batches: digest.batches,
     errors: digest.errors,
     partitions: estimate.partitions,
-    rate_limits: limits.map((l) => ({
-      connector: l.connector,
-      resource: l.resource,
-      limit: l.limit,
-      remaining: l.remaining,
-      used_percent: l.limit > 0 ? Math.round(((l.limit - l.remaining) / l.limit) * 1000) / 10 : 0,
-      reset_at: l.resetAt,
-      observed_at: l.observedAt,
-    })),
+    rate_limits: limits.map((l) => rateLimitView(l, now)),
     quota: digest.quota,
     // The run row's totals are written when an attempt ends; while it runs, the audit trail counts.
     api: live ? { ...digest.api, requests: Math.max(digest.api.requests, calls) } : digest.api,
     links: digest.links,
     generated_at: digest.generated_at,
+  };
+}
+
+/**
+ * One budget as the status view shows it: its last reading, and its hold while one lasts. An
+ * interrupted run's hold is shown too: its resume waits it out.
+ */
+function rateLimitView(l: RateLimitRow, now: number): RateLimitView {
+  const heldUntil = l.heldUntil !== undefined && Date.parse(l.heldUntil) > now ? l.heldUntil : null;
+  return {
+    connector: l.connector,
+    resource: l.resource,
+    limit: l.limit,
+    remaining: l.remaining,
+    used_percent: l.limit > 0 ? Math.round(((l.limit - l.remaining) / l.limit) * 1000) / 10 : 0,
+    reset_at: l.resetAt,
+    observed_at: l.observedAt,
+    held_until: heldUntil,
+    hold_reason: heldUntil === null ? null : (l.holdReason ?? null),
   };
 }
 
