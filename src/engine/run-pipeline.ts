@@ -41,6 +41,11 @@ export interface RunPipelineInput {
    * the connectors' waits. The engine itself stops at the next batch boundary either way.
    */
   onCancelRequested?: (request: CancelRequest) => void;
+  /**
+   * Told once the attempt has started (`sync.pipeline.started` written, inside the run's span),
+   * before the source's first request: the wiring says here which stored holds it will wait out.
+   */
+  onStarted?: () => void;
 }
 
 /**
@@ -86,6 +91,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunRow> {
       cancel.start();
       await store.saveAttempt({ syncId: input.syncId, attempt, startedAt: new Date(started).toISOString(), finishedAt: null, status: 'running', traceId, spanId });
       t.events.pipelineStarted({ attempt, dry_run: input.options.dryRun, resumed: Boolean(existing), retry_of: input.retryOf ?? null });
+      input.onStarted?.();
 
       let uncommitted = 0;
       let runError: SyncError | undefined;

@@ -28,21 +28,19 @@ export interface RestoreHoldsOptions {
   tokenId: string;
   scheduler: RequestScheduler;
   now: () => number;
-  /** Told of each hold put back, before any request can start (the run's event hangs off this). */
-  onRestored: (hold: RestoredHold) => void;
 }
 
 /**
  * A resumed sync waits out the holds its earlier attempt was under when it stopped (a process
  * killed 0.5 s into a 2 s Retry-After must not send into the rest of it): each stored hold that
  * has not ended is put on the scheduler before the first request, which then waits as it would
- * have in the first process (and says so with the rate-wait event).
+ * have in the first process (and says so with the rate-wait event). Returns the holds put back,
+ * for the run to announce once it has started.
  */
 export async function restoreHolds(options: RestoreHoldsOptions): Promise<RestoredHold[]> {
   const holds = holdsInForce(await options.store.listRateLimits(options.syncId), options.now());
   for (const hold of holds) {
     options.scheduler.block({ tokenId: options.tokenId, resource: hold.resource }, hold.untilMs, hold.reason);
-    options.onRestored(hold);
   }
   return holds;
 }

@@ -17,7 +17,7 @@ import { assertSameReadOptions, READ_OPTIONS_KEY } from './resume-check.js';
 import { withGithubMode } from './github-mode.js';
 import { HeldRunLease } from './run-lease.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
-import { restoreHolds } from './restored-holds.js';
+import { restoreHolds, type RestoredHold } from './restored-holds.js';
 import type { Runtime } from './runtime.js';
 import { SchedulerPool } from './scheduler-pool.js';
 import { durationMs } from '../config/durations.js';
@@ -124,23 +124,12 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   const connectors = await connectorsFor(config, context);
   const { source } = connectors;
   let lease: HeldRunLease;
+  // Announced once the run has started (inside its span, after sync.pipeline.started).
+  let restoredHolds: RestoredHold[] = [];
   try {
     if (resumed) {
       assertSameReadOptions(resumed, connectors.readOptions, connectors.readOptionsBeforeRecorded);
-      await restoreHolds({
-        store,
-        syncId,
-        tokenId,
-        scheduler,
-        now: () => clock.now(),
-        onRestored: (hold) => telemetry.events.apiHoldRestored({
-          connector: hold.connector,
-          resource: hold.resource,
-          reason: hold.reason,
-          held_until: new Date(hold.untilMs).toISOString(),
-          wait_seconds: Number(((hold.untilMs - clock.now()) / 1000).toFixed(3)),
-        }),
-      });
+      restoredHolds = await restoreHolds({ store, syncId, tokenId, scheduler, now: () => clock.now() });
     }
     lease = await HeldRunLease.acquire(store, syncId, clock, {
       onHeartbeatFailed: (error) => telemetry.events.auditWriteFailed({
@@ -168,6 +157,17 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
       clock,
       signal: request.signal,
       onCancelRequested: () => cancelled.abort(new Error('cancel requested')),
+      onStarted: () => {
+        for (const hold of restoredHolds) {
+          telemetry.events.apiHoldRestored({
+            connector: hold.connector,
+            resource: hold.resource,
+            reason: hold.reason,
+            held_until: new Date(hold.untilMs).toISOString(),
+            wait_seconds: Number(((hold.untilMs - clock.now()) / 1000).toFixed(3)),
+          });
+        }
+      },
       onProgress: runtime.onProgress,
       resume: Boolean(request.resume),
       retryOf: request.retryFailed,

@@ -104,6 +104,10 @@ describe('a rate-limit hold outlives the process: kill -9 during a Retry-After, 
     const restored = events.filter((e) => e.event === 'sync.api.hold_restored');
     expect(restored).toEqual([expect.objectContaining({ resource: 'core', reason: hold.reason, held_until: new Date(hold.heldUntilMs).toISOString() })]);
     expect(Number(restored[0]!.wait_seconds)).toBeGreaterThan(0);
+    // Said inside the resumed run: after it started, in its trace.
+    expect(events.indexOf(restored[0]!)).toBeGreaterThan(events.indexOf(started!));
+    expect(restored[0]!.trace_id).toBe(started!.trace_id);
+    expect(restored[0]!.span_id).toBe(started!.span_id);
     const waits = events.filter((e) => e.event === 'sync.api.rate_wait' && e.reason === hold.reason);
     expect(waits.length).toBeGreaterThan(0);
 

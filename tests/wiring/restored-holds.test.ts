@@ -3,7 +3,7 @@ import type { WaitNotice } from '../../src/ports/request-scheduler.js';
 import type { RateLimitRow } from '../../src/ports/run-store.js';
 import { BudgetScheduler } from '../../src/scheduling/budget-scheduler.js';
 import { InMemoryRunStore } from '../../src/store/memory/in-memory-run-store.js';
-import { holdsInForce, restoreHolds, type RestoredHold } from '../../src/wiring/restored-holds.js';
+import { holdsInForce, restoreHolds } from '../../src/wiring/restored-holds.js';
 import { aRun } from '../contract/run-store.fixtures.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
@@ -37,10 +37,8 @@ describe('restoreHolds: a resumed run waits out its earlier attempt\'s holds', (
     const clock = new FakeClock(T0);
     const waits: WaitNotice[] = [];
     const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 4, resetMarginMs: 0, paceBelowShare: 0, maxPerEndpointPerMinute: 900, clock, onWait: (n) => waits.push(n) });
-    const restored: RestoredHold[] = [];
-    const holds = await restoreHolds({ store, syncId: SYNC, tokenId: 'token-1', scheduler, now: () => clock.now(), onRestored: (h) => restored.push(h) });
+    const holds = await restoreHolds({ store, syncId: SYNC, tokenId: 'token-1', scheduler, now: () => clock.now() });
     expect(holds).toEqual([{ connector: 'github', resource: 'core', untilMs: T0 + 18_500, reason: 'retry_after' }]);
-    expect(restored).toEqual(holds);
 
     (await scheduler.acquire({ tokenId: 'token-1', resource: 'core' }))();
     expect(waits).toEqual([{ key: { tokenId: 'token-1', resource: 'core' }, reason: 'retry_after', waitMs: 18_500 }]);
@@ -53,7 +51,7 @@ describe('restoreHolds: a resumed run waits out its earlier attempt\'s holds', (
     await store.saveRateLimits([row('core', { heldUntil: iso(T0 - 1), holdReason: 'retry_after' })]);
     const clock = new FakeClock(T0);
     const scheduler = new BudgetScheduler({ maxConcurrentPerToken: 4, resetMarginMs: 0, paceBelowShare: 0, maxPerEndpointPerMinute: 900, clock });
-    expect(await restoreHolds({ store, syncId: SYNC, tokenId: 'token-1', scheduler, now: () => clock.now(), onRestored: () => {} })).toEqual([]);
+    expect(await restoreHolds({ store, syncId: SYNC, tokenId: 'token-1', scheduler, now: () => clock.now() })).toEqual([]);
     (await scheduler.acquire({ tokenId: 'token-1', resource: 'core' }))();
     expect(clock.sleeps).toEqual([]);
   });
