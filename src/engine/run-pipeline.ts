@@ -42,7 +42,7 @@ export interface RunPipelineInput {
    */
   onCancelRequested?: (request: CancelRequest) => void;
   /**
-   * Told once the attempt has started (`sync.pipeline.started` written, inside the run's span),
+   * Told once the attempt has started (its pipeline-started event written, inside the run's span),
    * before the source's first request: the wiring says here which stored holds it will wait out.
    */
   onStarted?: () => void;
