@@ -67,7 +67,9 @@ export function renderStatusScreen(view: RunStatusView, color = false): string {
   head.push(['ETA', view.eta ? `${formatMs(view.eta.seconds * 1000)} (${formatTime(view.eta.at)}) · basis ${view.eta.basis}: ${view.eta.explanation}` : `— ${view.eta_unavailable ?? ''}`]);
   for (const l of view.rate_limits) {
     const hold = l.held_until ? ` · held until ${formatTime(l.held_until)} (${l.hold_reason ?? 'hold'})` : '';
-    head.push(['Rate limit', `${l.connector}/${l.resource} ${formatCount(l.remaining)}/${formatCount(l.limit)} left (${l.used_percent}% used), resets ${formatTime(l.reset_at)}${hold}`]);
+    // A budget the API refused before any response reported it is stored with limit 0.
+    const budget = l.limit > 0 ? `${formatCount(l.remaining)}/${formatCount(l.limit)} left (${l.used_percent}% used), resets ${formatTime(l.reset_at)}` : 'budget not reported yet';
+    head.push(['Rate limit', `${l.connector}/${l.resource} ${budget}${hold}`]);
   }
   head.push(['API', `${formatCount(view.api.requests)} calls · ${view.api.retries} retries · ${view.api.rate_limit_waits} rate-limit waits (${view.api.rate_limit_wait_seconds.toFixed(1)} s)`]);
   head.push(['Started', `${formatTime(view.started_at)} · ${formatMs(view.duration_ms)}${view.finished_at ? ` · finished ${formatTime(view.finished_at)}` : ''}`]);

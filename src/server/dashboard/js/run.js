@@ -183,7 +183,8 @@ function rateLimitPanel(view) {
     return h('div', {},
       h('div', { class: 'spread' }, h('b', {}, `${l.connector} / ${l.resource}`), h('span', { class: 'muted small' }, `resets ${fmt.time(l.reset_at)}`)),
       h('div', { class: `meter${share === 0 ? ' out' : share < 0.1 ? ' low' : ''}` }, h('span', { style: { width: `${share * 100}%` } })),
-      h('div', { class: 'muted small' }, `${fmt.count(l.remaining)} of ${fmt.count(l.limit)} left · ${l.used_percent}% used`),
+      // A budget the API refused before any response reported it is stored with limit 0.
+      h('div', { class: 'muted small' }, l.limit > 0 ? `${fmt.count(l.remaining)} of ${fmt.count(l.limit)} left · ${l.used_percent}% used` : 'budget not reported yet'),
       l.held_until ? h('div', { class: 'small hold', dataset: { heldUntil: l.held_until } }, `Held until ${fmt.time(l.held_until)} (${l.hold_reason ?? 'hold'}): no request on this budget before then`) : null);
   });
   const quota = view.quota.length === 0 ? null : h('table', {},
