@@ -43,7 +43,7 @@ export const EVENTS = {
   apiHoldRestored: {
     name: 'sync.api.hold_restored',
     level: 'warn',
-    when: 'a resumed run found a rate-limit hold its earlier attempt was under; no request starts before it ends',
+    when: 'a resumed run found a rate-limit hold its earlier attempt was under (a retry: the sync it retries); no request starts before it ends',
   },
   apiRetry: { name: 'sync.api.retry', level: 'warn', when: 'a failed call is retried' },
   dbWrite: { name: 'sync.db.write', level: 'debug', when: 'a batch was written to the destination' },

@@ -124,13 +124,14 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   const connectors = await connectorsFor(config, context);
   const { source } = connectors;
   let lease: HeldRunLease;
-  // Announced once the run has started (inside its span, after sync.pipeline.started).
+  // The holds this run must wait out: its own earlier attempt's (a resume), or those of the sync
+  // whose failures it re-runs (a retry starts under the same token's limits). Announced once the
+  // run has started (inside its span, after sync.pipeline.started).
+  const heldBy = resumed ? syncId : request.retryFailed;
   let restoredHolds: RestoredHold[] = [];
   try {
-    if (resumed) {
-      assertSameReadOptions(resumed, connectors.readOptions, connectors.readOptionsBeforeRecorded);
-      restoredHolds = await restoreHolds({ store, syncId, tokenId, scheduler, now: () => clock.now() });
-    }
+    if (resumed) assertSameReadOptions(resumed, connectors.readOptions, connectors.readOptionsBeforeRecorded);
+    if (heldBy) restoredHolds = await restoreHolds({ store, syncId: heldBy, tokenId, scheduler, now: () => clock.now() });
     lease = await HeldRunLease.acquire(store, syncId, clock, {
       onHeartbeatFailed: (error) => telemetry.events.auditWriteFailed({
         table: 'run_leases',

@@ -3,10 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubSimulator, type GithubSimulator } from '../../src/simulator/github/index.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { jsonLines, runCli, tempDir } from '../helpers/cli.js';
 
 const TOKEN = 'ghp_retryFailedTestToken0000000000000000';
 const REVIEWS_ROUTE = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews';
+const HOLD_MS = 12_000;
 
 describe('run --retry-failed', () => {
   const tmp = tempDir();
@@ -21,6 +22,7 @@ describe('run --retry-failed', () => {
       reviewsPerPr: 1,
       token: TOKEN,
       faults: { rate: 0.2, kinds: ['unauthorized'], routes: [REVIEWS_ROUTE] },
+      logRequests: true,
     });
     writeFileSync(config, [
       '[pipeline]', 'name = "github-retry"',
@@ -72,6 +74,35 @@ describe('run --retry-failed', () => {
     const shown = await runCli(['show', original.sync_id, '--store', storePath, '--reports-dir', reports]);
     expect(shown.stdout).toMatch(new RegExp(`Retried by\\s+${retry.sync_id}`));
   });
+
+  it("waits out a rate-limit hold the original sync ended under before its first request", async () => {
+    sim.setFaults({ rate: 0.2, kinds: ['unauthorized'], routes: [REVIEWS_ROUTE] });
+    const first = await runCli(['run', '--config', config, '--execute', '--json'], { env: { GITHUB_TOKEN: TOKEN } });
+    const original = JSON.parse(first.stdout);
+    expect(original.records.failed).toBeGreaterThan(0);
+    sim.setFaults(undefined);
+    // As a sync that failed under a secondary limit leaves it: the token held past the run's end.
+    // Longer than a retry's CLI takes to start on a loaded machine, so the retry meets the hold.
+    const heldUntilMs = Date.now() + HOLD_MS;
+    const db = new Database(storePath);
+    const held = db.prepare("UPDATE run_rate_limits SET held_until = ?, hold_reason = 'secondary' WHERE sync_id = ? AND resource = 'core'")
+      .run(new Date(heldUntilMs).toISOString(), original.sync_id);
+    db.close();
+    expect(held.changes).toBe(1);
+    const before = sim.requests().length;
+
+    const second = await runCli(['run', '--config', config, '--execute', '--retry-failed', original.sync_id, '--json'], { env: { GITHUB_TOKEN: TOKEN } });
+    expect(second.code, second.stderr.slice(-2000)).toBe(0);
+    const events = jsonLines(second.stderr);
+    const restored = events.filter((e) => e.event === 'sync.api.hold_restored');
+    expect(restored).toEqual([expect.objectContaining({ resource: 'core', reason: 'secondary', held_until: new Date(heldUntilMs).toISOString() })]);
+    const started = events.find((e) => e.event === 'sync.pipeline.started');
+    expect(Date.parse(String(started!.timestamp)), 'the retry started inside the hold').toBeLessThan(heldUntilMs - 1000);
+    const requests = sim.requests().slice(before);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(Math.min(...requests.map((r) => r.receivedAtMs))).toBeGreaterThanOrEqual(heldUntilMs - 100);
+    expect(JSON.parse(second.stdout).records).toEqual({ synced: original.records.failed, failed: 0, skipped: 0, pending: 0 });
+  }, 60_000);
 
   it('refuses a retry of a sync without failures, with exit 2', async () => {
     const clean = await runCli(['run', '--config', config, '--json'], { env: { GITHUB_TOKEN: TOKEN } });
