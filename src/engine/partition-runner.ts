@@ -78,8 +78,12 @@ export async function runPartition(
         }
         row.status = row.records.failed > 0 ? 'failed' : 'succeeded';
       } catch (error) {
-        const syncError = toSyncError(error);
-        row.status = error instanceof InterruptedError ? 'interrupted' : 'failed';
+        // A connector may let the run's stop surface as an error of its own (an AbortError from a
+        // wait it did not translate): while the run is told to stop, what a partition throws is
+        // that stop, and the partition resumes from its checkpoint rather than failing INTERNAL.
+        const stopping = !(error instanceof InterruptedError) && (deps.signal?.aborted === true || (await deps.cancelled?.()) === true);
+        const syncError = stopping ? new InterruptedError() : toSyncError(error);
+        row.status = syncError instanceof InterruptedError ? 'interrupted' : 'failed';
         row.errorCategory = syncError.category;
         row.errorMessage = t.redactor.text(syncError.message);
         if (row.status === 'failed') {

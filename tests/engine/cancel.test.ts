@@ -111,6 +111,68 @@ describe('cancel through the run store', () => {
   });
 });
 
+describe("a stop that a connector reports as its own abort error", () => {
+  /** A source that waits between pages and, like a careless connector, lets the abort escape raw. */
+  function abortingSource(stop: AbortSignal, onPage: (key: string, page: number) => void): Source {
+    const inner = pagedSource();
+    return {
+      ...inner,
+      async *readPartition(partition, cursor): AsyncIterable<SourcePage> {
+        for await (const page of inner.readPartition(partition, cursor)) {
+          onPage(partition.key, Number(page.nextCursor ?? PAGES + 1) - 1);
+          if (stop.aborted) throw new DOMException('This operation was aborted', 'AbortError');
+          yield page;
+        }
+      },
+    };
+  }
+
+  it('interrupts the partition on a shutdown signal (resumable), not a failure with INTERNAL', async () => {
+    const store = new InMemoryRunStore();
+    const shutdown = new AbortController();
+    const source = abortingSource(shutdown.signal, (key, page) => {
+      if (key === 'o/a' && page === 2) shutdown.abort();
+    });
+    const run = await runPipeline(input(store, source, { signal: shutdown.signal }));
+    expect(run.status).toBe('interrupted');
+    const partitions = await store.listPartitions(SYNC_ID);
+    expect(partitions.map((p) => p.status)).toEqual(['interrupted', 'pending', 'pending']);
+    expect(partitions[0]).toMatchObject({ partitionKey: 'o/a', errorMessage: 'sync interrupted' });
+    expect(run.records.failed).toBe(0);
+    expect((await store.countRecordStates(SYNC_ID)).synced).toBe(PER_PAGE);
+
+    const resumed = await runPipeline(input(store, pagedSource(), { resume: true }));
+    expect(resumed.status).toBe('succeeded');
+    expect((await store.countRecordStates(SYNC_ID)).synced).toBe(3 * PAGES * PER_PAGE);
+  });
+
+  it('ends a stored cancel request cancelled, whatever the connector threw on its aborted wait', async () => {
+    const store = new InMemoryRunStore();
+    const connectorStop = new AbortController();
+    const inner = pagedSource();
+    const source: Source = {
+      ...inner,
+      async *readPartition(partition, cursor): AsyncIterable<SourcePage> {
+        for await (const page of inner.readPartition(partition, cursor)) {
+          if (partition.key === 'o/a' && page.nextCursor === '3') {
+            // Another process asks while this connector waits (a rate-limit reset far off): only
+            // the abort the cancel triggers ends the wait, and it escapes raw.
+            await store.requestCancel(SYNC_ID, { requestedAt: new Date().toISOString(), requestedBy: 'token:ops' });
+            await new Promise((_resolve, reject) => connectorStop.signal.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError'))));
+          }
+          yield page;
+        }
+      },
+    };
+    // As the wiring does: a cancel request aborts the connectors' waits.
+    const run = await runPipeline(input(store, source, { onCancelRequested: () => connectorStop.abort(new Error('cancel requested')) }));
+    expect(run.status).toBe('cancelled');
+    const partitions = await store.listPartitions(SYNC_ID);
+    expect(partitions.map((p) => p.status)).not.toContain('failed');
+    expect(run.records.failed).toBe(0);
+  });
+});
+
 describe('CancelWatch', () => {
   it('reads the store at most once per poll interval between batches', async () => {
     const store = new InMemoryRunStore();
