@@ -24,8 +24,10 @@ export class DeferredExporter<T> implements Exporter<T> {
   private loadError: unknown;
 
   constructor(make: (exporters: ExporterModule) => Exporter<T>, load: () => Promise<ExporterModule> = () => import('./otlp-exporters.js')) {
-    this.loading = load().then(
-      (exporters) => (this.real = make(exporters)),
+    // `make` runs inside the chain, so an exporter that throws on construction fails the exports
+    // like a failed import instead of leaving a rejection nobody handles.
+    this.loading = load().then(make).then(
+      (real) => (this.real = real),
       (error: unknown) => {
         this.loadError = error;
         return undefined;

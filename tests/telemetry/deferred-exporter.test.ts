@@ -57,6 +57,16 @@ describe('DeferredExporter (the OTLP exporters imported on demand)', () => {
     await expect(exporter.shutdown()).resolves.toBeUndefined();
   });
 
+  it('fails each export with the error of an exporter that throws on construction', async () => {
+    const exporter = new DeferredExporter<string>(() => {
+      throw new Error('Invalid URL: not-a-url');
+    }, async () => ({}) as ExporterModule);
+    const result = await exportOf(exporter, ['span-1']);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(result.error?.message).toBe('Invalid URL: not-a-url');
+    await expect(exporter.shutdown()).resolves.toBeUndefined();
+  });
+
   it('loads the real OTLP/HTTP exporters by default', async () => {
     const { deferredTraceExporter } = await import('../../src/telemetry/deferred-exporter.js');
     // Nobody listens on port 1: the real exporter's request is refused (not an import error).
