@@ -1,5 +1,6 @@
 import type { RateLimitRow, RunStore } from '../ports/run-store.js';
 import { estimateEta, throughputOf } from './eta.js';
+import { holdsInForce, type HoldInForce } from './holds-in-force.js';
 import { readRunDigest, type DigestOptions } from './run-digest.js';
 import { progressOf } from './run-progress.js';
 import type { RateLimitView, RunStatusView } from './run-status-types.js';
@@ -17,6 +18,7 @@ export async function buildRunStatus(store: RunStore, syncId: string, options: D
   const now = options.now?.() ?? Date.now();
   const live = rows.run.status === 'running';
   const limits = await store.listRateLimits(syncId);
+  const holds = holdsInForce(limits, now);
 
   const estimate = progressOf(rows.partitions, digest.records);
   const attemptStartMs = Date.parse(rows.attempts.at(-1)?.startedAt ?? rows.run.startedAt);
@@ -58,7 +60,7 @@ export async function buildRunStatus(store: RunStore, syncId: string, options: D
     batches: digest.batches,
     errors: digest.errors,
     partitions: estimate.partitions,
-    rate_limits: limits.map((l) => rateLimitView(l, now)),
+    rate_limits: limits.map((l) => rateLimitView(l, holds.find((h) => h.connector === l.connector && h.resource === l.resource))),
     quota: digest.quota,
     // The run row's totals are written when an attempt ends; while it runs, the audit trail counts.
     api: live ? { ...digest.api, requests: Math.max(digest.api.requests, calls) } : digest.api,
@@ -71,8 +73,7 @@ export async function buildRunStatus(store: RunStore, syncId: string, options: D
  * One budget as the status view shows it: its last reading, and its hold while one lasts. An
  * interrupted run's hold is shown too: its resume waits it out.
  */
-function rateLimitView(l: RateLimitRow, now: number): RateLimitView {
-  const heldUntil = l.heldUntil !== undefined && Date.parse(l.heldUntil) > now ? l.heldUntil : null;
+function rateLimitView(l: RateLimitRow, hold: HoldInForce | undefined): RateLimitView {
   return {
     connector: l.connector,
     resource: l.resource,
@@ -81,8 +82,8 @@ function rateLimitView(l: RateLimitRow, now: number): RateLimitView {
     used_percent: l.limit > 0 ? Math.round(((l.limit - l.remaining) / l.limit) * 1000) / 10 : 0,
     reset_at: l.resetAt,
     observed_at: l.observedAt,
-    held_until: heldUntil,
-    hold_reason: heldUntil === null ? null : (l.holdReason ?? null),
+    held_until: hold ? new Date(hold.untilMs).toISOString() : null,
+    hold_reason: hold?.reason ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import { SyncError, UsageError } from '../errors/sync-error.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Destination } from '../ports/destination.js';
 import type { RunRow, RunStore } from '../ports/run-store.js';
+import type { HoldInForce } from '../reports/holds-in-force.js';
 import type { PartitionRowsReader } from '../reports/customer-report.js';
 import { writeSyncReports, type ReportWritten } from '../reports/report-writer.js';
 import { Redactor } from '../telemetry/redaction.js';
@@ -17,7 +18,7 @@ import { assertSameReadOptions, READ_OPTIONS_KEY } from './resume-check.js';
 import { withGithubMode } from './github-mode.js';
 import { HeldRunLease } from './run-lease.js';
 import { RateLimitRecorder } from './rate-limit-recorder.js';
-import { restoreHolds, type RestoredHold } from './restored-holds.js';
+import { restoreHolds } from './restored-holds.js';
 import type { Runtime } from './runtime.js';
 import { SchedulerPool } from './scheduler-pool.js';
 import { durationMs } from '../config/durations.js';
@@ -128,7 +129,7 @@ export async function runSync(runtime: Runtime, request: SyncRequest): Promise<S
   // whose failures it re-runs (a retry starts under the same token's limits). Announced once the
   // run has started (inside its span, after sync.pipeline.started).
   const heldBy = resumed ? syncId : request.retryFailed;
-  let restoredHolds: RestoredHold[] = [];
+  let restoredHolds: HoldInForce[] = [];
   try {
     if (resumed) assertSameReadOptions(resumed, connectors.readOptions, connectors.readOptionsBeforeRecorded);
     if (heldBy) restoredHolds = await restoreHolds({ store, syncId: heldBy, tokenId, scheduler, now: () => clock.now() });

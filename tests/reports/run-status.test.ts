@@ -24,8 +24,12 @@ describe('the status view of rate limits', () => {
       aBudget('core', { heldUntil: isoAt(12, 30), holdReason: 'retry_after' }),
       aBudget('graphql', { heldUntil: isoAt(10, 30), holdReason: 'secondary' }),
       aBudget('search', { remaining: 25, limit: 30 }),
+      // Stored by an older writer, with no reason: a Retry-After, as the resume reads it too.
+      aBudget('code_search', { heldUntil: isoAt(12) }),
     ]);
+    // In the store's order (by resource).
     expect(limits.map((l) => [l.resource, l.held_until, l.hold_reason])).toEqual([
+      ['code_search', isoAt(12), 'retry_after'],
       ['core', isoAt(12, 30), 'retry_after'],
       ['graphql', null, null],
       ['search', null, null],

@@ -3,7 +3,7 @@ import type { WaitNotice } from '../../src/ports/request-scheduler.js';
 import type { RateLimitRow } from '../../src/ports/run-store.js';
 import { BudgetScheduler } from '../../src/scheduling/budget-scheduler.js';
 import { InMemoryRunStore } from '../../src/store/memory/in-memory-run-store.js';
-import { holdsInForce, restoreHolds } from '../../src/wiring/restored-holds.js';
+import { restoreHolds } from '../../src/wiring/restored-holds.js';
 import { aRun } from '../contract/run-store.fixtures.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
@@ -12,21 +12,6 @@ const T0 = 1_700_000_000_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const row = (resource: string, extra: Partial<RateLimitRow> = {}): RateLimitRow => ({
   syncId: SYNC, connector: 'github', resource, limit: 5000, remaining: 10, resetAt: iso(T0 + 3_600_000), observedAt: iso(T0 - 1000), ...extra,
-});
-
-describe('holdsInForce', () => {
-  it('keeps the holds that have not ended, with their reason (retry_after when none was stored)', () => {
-    const rows = [
-      row('core', { heldUntil: iso(T0 + 18_500), holdReason: 'secondary' }),
-      row('graphql', { heldUntil: iso(T0 + 1) }),
-      row('search', { heldUntil: iso(T0), holdReason: 'retry_after' }),
-      row('code_search'),
-    ];
-    expect(holdsInForce(rows, T0)).toEqual([
-      { connector: 'github', resource: 'core', untilMs: T0 + 18_500, reason: 'secondary' },
-      { connector: 'github', resource: 'graphql', untilMs: T0 + 1, reason: 'retry_after' },
-    ]);
-  });
 });
 
 describe('restoreHolds: a resumed run waits out its earlier attempt\'s holds', () => {
