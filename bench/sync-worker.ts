@@ -98,16 +98,11 @@ const configFor = (destination: string) => parsePipelineConfig({
   audit: { bodies: args.auditBodies, max_body_bytes: 65_536, secret_keys: ['token', 'password', 'secret', 'api_key'] },
   reports: { dir: join(args.dir, 'reports') },
 });
-const config = configFor('github.db');
 
 if (args.startAt) await new Promise((r) => setTimeout(r, Math.max(0, args.startAt! - Date.now())));
 const startedAtMs = Date.now();
-const started = performance.now();
-const cpuStarted = process.cpuUsage();
-const run = await runSync(runtime, { config, store, token: args.token, execute: args.execute });
-const elapsedMs = performance.now() - started;
-const cpu = process.cpuUsage(cpuStarted);
-const again = args.syncAgain ? await measuredSync('github-again.db') : undefined;
+const { run, measure } = await measuredSync('github.db');
+const again = args.syncAgain ? (await measuredSync('github-again.db')).measure : undefined;
 const shutdownStarted = performance.now();
 const { telemetryError } = await runtime.shutdown(3000);
 const shutdownMs = performance.now() - shutdownStarted;
@@ -117,15 +112,12 @@ await new Promise<void>((resolve) => logStream.end(resolve));
 const fileBytes = (path: string) => [path, `${path}-wal`].reduce((sum, p) => sum + (existsSync(p) ? statSync(p).size : 0), 0);
 const eventLines = args.logToFile ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length : 0;
 const result: WorkerResult = {
-  elapsedMs,
+  ...measure,
   startedAtMs,
-  status: run.status,
-  records: run.records.synced + run.records.skipped,
   requests: run.api.requests,
   retries: run.api.retries,
   rejections: run.api.rateLimitRejections,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
-  cpuMs: (cpu.user + cpu.system) / 1000,
   shutdownMs,
   exportFailures,
   eventLines,
@@ -136,17 +128,20 @@ const result: WorkerResult = {
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 
-async function measuredSync(destination: string): Promise<SyncMeasure> {
+/** One sync into `destination` (a file in the run's dir), timed: wall and CPU of this process. */
+async function measuredSync(destination: string) {
   const startedAt = performance.now();
   const cpuAt = process.cpuUsage();
-  const second = await runSync(runtime, { config: configFor(destination), store, token: args.token, execute: args.execute });
+  const synced = await runSync(runtime, { config: configFor(destination), store, token: args.token, execute: args.execute });
+  const elapsedMs = performance.now() - startedAt;
   const used = process.cpuUsage(cpuAt);
-  return {
-    elapsedMs: performance.now() - startedAt,
+  const measure: SyncMeasure = {
+    elapsedMs,
     cpuMs: (used.user + used.system) / 1000,
-    status: second.status,
-    records: second.records.synced + second.records.skipped,
+    status: synced.status,
+    records: synced.records.synced + synced.records.skipped,
   };
+  return { run: synced, measure };
 }
 // Exits as the CLI does: a telemetry export the shutdown gave up on does not hold the process.
 exitWhenDone(0);
