@@ -39,38 +39,48 @@ export interface OrdersWorkerResult {
   batchesSucceeded: number;
 }
 
-const args = JSON.parse(process.argv[2] ?? '{}') as OrdersWorkerArgs;
-const logStream = createWriteStream('/dev/null');
-const runtime = Runtime.start({ env: readEnvironment(), logFormat: 'json', logStream });
-const store = await openRunStore({ kind: 'sqlite', path: join(args.dir, 'store.db') });
-const raw = ordersDemoConfig({
-  name: 'bench-orders',
-  apiUrl: args.apiUrl,
-  ordersPath: args.ordersPath,
-  reportsDir: join(args.dir, 'reports'),
-  timeScale: args.timeScale,
-  batchSize: args.batchSize,
-  concurrency: args.concurrency,
-  mutationsPerRequest: args.mutationsPerRequest,
-});
-(raw.audit as unknown) = { bodies: 'errors' };
-const config = withSelection(parsePipelineConfig(raw), { skipSubitems: true });
-const started = performance.now();
-const run = await runSync(runtime, { config, store, token: DEMO_MONDAY_TOKEN, execute: true });
-const elapsedMs = performance.now() - started;
-await runtime.shutdown(3000);
-await store.close();
-await new Promise<void>((resolve) => logStream.end(resolve));
-const result: OrdersWorkerResult = {
-  elapsedMs,
-  status: run.status,
-  synced: run.records.synced,
-  failed: run.records.failed,
-  requests: run.api.requests,
-  retries: run.api.retries,
-  rateLimitWaits: run.api.rateLimitWaits,
-  batches: run.batches.total,
-  batchesSucceeded: run.batches.succeeded,
-};
-process.stdout.write(`${JSON.stringify(result)}\n`);
-exitWhenDone(0);
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}') as OrdersWorkerArgs;
+  const logStream = createWriteStream('/dev/null');
+  const runtime = Runtime.start({ env: readEnvironment(), logFormat: 'json', logStream });
+  const store = await openRunStore({ kind: 'sqlite', path: join(args.dir, 'store.db') });
+  const raw = ordersDemoConfig({
+    name: 'bench-orders',
+    apiUrl: args.apiUrl,
+    ordersPath: args.ordersPath,
+    reportsDir: join(args.dir, 'reports'),
+    timeScale: args.timeScale,
+    batchSize: args.batchSize,
+    concurrency: args.concurrency,
+    mutationsPerRequest: args.mutationsPerRequest,
+  });
+  (raw.audit as unknown) = { bodies: 'errors' };
+  const config = withSelection(parsePipelineConfig(raw), { skipSubitems: true });
+  const started = performance.now();
+  const run = await runSync(runtime, { config, store, token: DEMO_MONDAY_TOKEN, execute: true });
+  const elapsedMs = performance.now() - started;
+  await runtime.shutdown(3000);
+  await store.close();
+  await new Promise<void>((resolve) => logStream.end(resolve));
+  const result: OrdersWorkerResult = {
+    elapsedMs,
+    status: run.status,
+    synced: run.records.synced,
+    failed: run.records.failed,
+    requests: run.api.requests,
+    retries: run.api.retries,
+    rateLimitWaits: run.api.rateLimitWaits,
+    batches: run.batches.total,
+    batchesSucceeded: run.batches.succeeded,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+// The bundle is CommonJS (packaging/bundle-cli.ts), which has no top-level await.
+main().then(
+  () => exitWhenDone(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    exitWhenDone(1);
+  },
+);

@@ -10,6 +10,7 @@ import { limitHeapGrowthAfterStartUp } from '../src/cli/heap-growth.js';
 import { readEnvironment } from '../src/config/environment.js';
 import { parsePipelineConfig } from '../src/config/load-config.js';
 import { openRunStore } from '../src/store/open-run-store.js';
+import type { RunStore } from '../src/ports/run-store.js';
 import { Runtime } from '../src/wiring/runtime.js';
 import { runSync } from '../src/wiring/run-sync.js';
 
@@ -79,7 +80,6 @@ const args = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
 const logFile = args.logToFile ? join(args.dir, 'events.jsonl') : '/dev/null';
 const logStream = createWriteStream(logFile);
 const runtime = Runtime.start({ env: readEnvironment(), logFormat: 'json', logStream });
-const store = await openRunStore({ kind: 'sqlite', path: join(args.dir, 'store.db') });
 const configFor = (destination: string) => parsePipelineConfig({
   pipeline: { name: 'bench' },
   // REST: the request-budget, throughput and peer cases measure REST calls (their README figures
@@ -99,37 +99,40 @@ const configFor = (destination: string) => parsePipelineConfig({
   reports: { dir: join(args.dir, 'reports') },
 });
 
-if (args.startAt) await new Promise((r) => setTimeout(r, Math.max(0, args.startAt! - Date.now())));
-const startedAtMs = Date.now();
-const { run, measure } = await measuredSync('github.db');
-const again = args.syncAgain ? (await measuredSync('github-again.db')).measure : undefined;
-const shutdownStarted = performance.now();
-const { telemetryError } = await runtime.shutdown(3000);
-const shutdownMs = performance.now() - shutdownStarted;
-const exportFailures = (await runtime.metrics.telemetryExportFailures.get()).values.reduce((sum, v) => sum + v.value, 0);
-await store.close();
-await new Promise<void>((resolve) => logStream.end(resolve));
-const fileBytes = (path: string) => [path, `${path}-wal`].reduce((sum, p) => sum + (existsSync(p) ? statSync(p).size : 0), 0);
-const eventLines = args.logToFile ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length : 0;
-const result: WorkerResult = {
-  ...measure,
-  startedAtMs,
-  requests: run.api.requests,
-  retries: run.api.retries,
-  rejections: run.api.rateLimitRejections,
-  maxRssMb: process.resourceUsage().maxRSS / 1024,
-  shutdownMs,
-  exportFailures,
-  eventLines,
-  storeBytes: fileBytes(join(args.dir, 'store.db')),
-  destinationBytes: fileBytes(join(args.dir, 'github.db')),
-  ...(telemetryError ? { telemetryError } : {}),
-  ...(again ? { again } : {}),
-};
-process.stdout.write(`${JSON.stringify(result)}\n`);
+async function main(): Promise<void> {
+  const store = await openRunStore({ kind: 'sqlite', path: join(args.dir, 'store.db') });
+  if (args.startAt) await new Promise((r) => setTimeout(r, Math.max(0, args.startAt! - Date.now())));
+  const startedAtMs = Date.now();
+  const { run, measure } = await measuredSync(store, 'github.db');
+  const again = args.syncAgain ? (await measuredSync(store, 'github-again.db')).measure : undefined;
+  const shutdownStarted = performance.now();
+  const { telemetryError } = await runtime.shutdown(3000);
+  const shutdownMs = performance.now() - shutdownStarted;
+  const exportFailures = (await runtime.metrics.telemetryExportFailures.get()).values.reduce((sum, v) => sum + v.value, 0);
+  await store.close();
+  await new Promise<void>((resolve) => logStream.end(resolve));
+  const fileBytes = (path: string) => [path, `${path}-wal`].reduce((sum, p) => sum + (existsSync(p) ? statSync(p).size : 0), 0);
+  const eventLines = args.logToFile ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length : 0;
+  const result: WorkerResult = {
+    ...measure,
+    startedAtMs,
+    requests: run.api.requests,
+    retries: run.api.retries,
+    rejections: run.api.rateLimitRejections,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    shutdownMs,
+    exportFailures,
+    eventLines,
+    storeBytes: fileBytes(join(args.dir, 'store.db')),
+    destinationBytes: fileBytes(join(args.dir, 'github.db')),
+    ...(telemetryError ? { telemetryError } : {}),
+    ...(again ? { again } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
 
 /** One sync into `destination` (a file in the run's dir), timed: wall and CPU of this process. */
-async function measuredSync(destination: string) {
+async function measuredSync(store: RunStore, destination: string) {
   const startedAt = performance.now();
   const cpuAt = process.cpuUsage();
   const synced = await runSync(runtime, { config: configFor(destination), store, token: args.token, execute: args.execute });
@@ -143,5 +146,13 @@ async function measuredSync(destination: string) {
   };
   return { run: synced, measure };
 }
-// Exits as the CLI does: a telemetry export the shutdown gave up on does not hold the process.
-exitWhenDone(0);
+
+// The bundle is CommonJS (packaging/bundle-cli.ts), which has no top-level await. Exits as the
+// CLI does: a telemetry export the shutdown gave up on does not hold the process.
+main().then(
+  () => exitWhenDone(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    exitWhenDone(1);
+  },
+);

@@ -11,7 +11,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const ENTRIES = ['bench/peer-worker.ts'];
 /**
  * Syncscope as it ships, the esbuild bundle `npm run build` writes (dist/bundle): the CLI, and the
- * bench's sync and orders workers bundled the same way, so that they pay what the product pays.
+ * bench's sync and orders workers bundled the same way, so that they pay what the product pays
+ * (compile cache included: see compileCacheFolder).
  */
 const BUNDLE_ENTRIES = {
   ...CLI_ENTRY,
@@ -63,6 +64,15 @@ function compiledWorker(): Promise<string> {
  */
 export async function prepareWorkers(): Promise<void> {
   await compiledWorker();
+}
+
+/**
+ * A compile-cache folder of this bench run (packaging/compile-cache.ts) for `SYNCSCOPE_COMPILE_CACHE`:
+ * every bundled process the bench spawns uses `default` unless its case names another, so that no
+ * figure depends on what an earlier bench run or the user's own runs left in ~/.cache.
+ */
+export async function compileCacheFolder(name = 'default'): Promise<string> {
+  return join(await compiledWorker(), `compile-cache-${name}`);
 }
 
 /** Removes the compiled worker (call once, when the bench is done). */
@@ -139,8 +149,7 @@ interface Spawned {
  */
 async function spawnCompiled(entry: string, argv: string[], env: Record<string, string>, nodeFlags: string[] = [], cwd = ROOT): Promise<Spawned> {
   const outDir = await compiledWorker();
-  const childEnv: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) childEnv[k] = v;
+  const childEnv = await benchEnv();
   const spawnedAtMs = Date.now();
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, join(outDir, entry), ...argv], {
@@ -167,7 +176,13 @@ async function spawnCompiled(entry: string, argv: string[], env: Record<string, 
 /** Starts the bundled CLI as a long-lived process (e.g. `syncscope worker`); the caller stops it. */
 export async function startCompiledCli(argv: string[], env: Record<string, string>): Promise<ChildProcess> {
   const outDir = await compiledWorker();
-  const childEnv: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) childEnv[k] = v;
+  const childEnv = await benchEnv();
   return spawn(process.execPath, [join(outDir, 'bundle/syncscope.js'), ...argv], { cwd: ROOT, env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The bench's environment without OTEL_ and SYNCSCOPE_ settings, with the bench's own compile cache. */
+async function benchEnv(): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) env[k] = v;
+  return { ...env, SYNCSCOPE_COMPILE_CACHE: await compileCacheFolder() };
 }

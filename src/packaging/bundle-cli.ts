@@ -1,10 +1,12 @@
-import { build, type Metafile, type Plugin } from 'esbuild';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import remapping from '@jridgewell/remapping';
+import { build, transformSync, type Metafile, type Plugin } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** The CLI as users run it: `dist/bundle/syncscope.js` (package.json "bin", the Docker entrypoint). */
+/** The CLI as users run it: `dist/bundle/syncscope.js` (package.json "bin", the Docker entrypoint), the launcher of `syncscope.cjs`. */
 export const CLI_ENTRY = { syncscope: join(ROOT, 'src/cli/bin.ts') };
 
 /**
@@ -117,16 +119,24 @@ const zodLocalesOnDemand: Plugin = {
 
 export interface BundleResult {
   outDir: string;
-  /** esbuild's account of every output file and the inputs in it. */
+  /** esbuild's account of every output file and the inputs in it (the files are the `.cjs` ones). */
   metafile: Metafile;
+  /** The bundle's identity: a hash of every file's contents, which the compile cache is keyed by. */
+  buildId: string;
 }
 
 /**
- * Bundles the CLI (and any extra entry, e.g. the bench's sync worker) into `outDir` as ES modules
- * split at every dynamic import: each verb, connector family and SDK loads only when reached, and
- * a verb's modules arrive as a few large files rather than ~900 small ones (the module loader's
- * resolving, stat-ing and reading was over half of start-up). One flat folder, so
- * `import.meta.url` of any chunk points at `outDir`, where the dashboard's assets are copied.
+ * Bundles the CLI (and any extra entry, e.g. the bench's sync worker) into `outDir`, split at every
+ * dynamic import: each verb, connector family and SDK loads only when reached, and a verb's
+ * modules arrive as a few large files rather than ~900 small ones (the module loader's resolving,
+ * stat-ing and reading was over half of start-up). One flat folder, so `import.meta.url` of any
+ * chunk points at `outDir`, where the dashboard's assets are copied.
+ *
+ * esbuild splits only ES modules; each file is then rewritten as CommonJS (`.cjs`), because only
+ * CommonJS can be given V8's cached code on Node 20 (packaging/compile-cache.ts): with the cache,
+ * start-up to the first API request fell by a third, and even without one CommonJS loads faster
+ * than the same chunks as ES modules. Each entry `<name>` is run as `<name>.js`, a launcher that
+ * turns the cache on and requires `<name>.cjs`. Source maps map the CommonJS back to `src/`.
  */
 export async function bundleCli(outDir: string, entries: Record<string, string> = CLI_ENTRY): Promise<BundleResult> {
   const result = await build({
@@ -139,18 +149,73 @@ export async function bundleCli(outDir: string, entries: Record<string, string> 
     target: 'node20',
     external: EXTERNAL_PACKAGES,
     plugins: [lazySdkPackages, zodLocalesOnDemand],
-    // CommonJS packages inside an ES module bundle still call require() (for Node built-ins, the
-    // external packages and the stand-ins), which an ES module does not have.
-    banner: { js: "import { createRequire as __syncscopeCreateRequire } from 'node:module';\nconst require = __syncscopeCreateRequire(import.meta.url);" },
+    outExtension: { '.js': '.cjs' },
     chunkNames: 'chunk-[hash]',
-    sourcemap: 'linked',
+    sourcemap: 'external',
     metafile: true,
+    write: false,
     logLevel: 'warning',
     absWorkingDir: ROOT,
   });
-  for (const file of readdirSync(outDir)) if (file.endsWith('.js')) asciiOnly(join(outDir, file));
+  mkdirSync(outDir, { recursive: true });
+  const maps = new Map(result.outputFiles.filter((file) => file.path.endsWith('.map')).map((file) => [file.path, file.text]));
+  const files = result.outputFiles.filter((file) => file.path.endsWith('.cjs'));
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const commonJs = asCommonJs(file.path, file.text, maps.get(`${file.path}.map`));
+    writeFileSync(file.path, `${commonJs.code}//# sourceMappingURL=${basename(file.path)}.map\n`);
+    writeFileSync(`${file.path}.map`, commonJs.map);
+    hash.update(basename(file.path)).update(commonJs.code);
+  }
+  const buildId = hash.digest('hex').slice(0, 16);
+  const launcher = await launcherSource(buildId);
+  for (const name of Object.keys(entries)) writeFileSync(join(outDir, `${name}.js`), launcher, { mode: 0o755 });
   cpSync(join(ROOT, 'src/server/dashboard'), join(outDir, 'dashboard'), { recursive: true });
-  return { outDir, metafile: result.metafile };
+  return { outDir, metafile: result.metafile, buildId };
+}
+
+const IMPORT_META_URL = '__syncscopeImportMetaUrl';
+
+/**
+ * One ES module chunk as CommonJS: imports become requires (dynamic ones too, so that they go
+ * through the compile cache rather than the ES module loader), `import.meta.url` the file's own
+ * URL, and the source map the composition of both steps. Any warning (an `import.meta` property
+ * CommonJS has no stand-in for, say) fails the build rather than ship a chunk that breaks when run.
+ */
+function asCommonJs(path: string, esm: string, esmMap: string | undefined): { code: string; map: string } {
+  // The entry's hashbang goes (the launcher has one); its line stays, so the ES map still fits.
+  const source = asciiOnly(esm.replace(/^#!.*/, ''));
+  const usesImportMeta = source.includes('import.meta');
+  const output = transformSync(source, {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    sourcemap: 'external',
+    sourcefile: basename(path),
+    ...(usesImportMeta ? { define: { 'import.meta.url': IMPORT_META_URL }, banner: `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` } : {}),
+    logLevel: 'silent',
+  });
+  if (output.warnings.length > 0) throw new Error(`bundling ${basename(path)} as CommonJS: ${output.warnings.map((w) => w.text).join('; ')}`);
+  const map = esmMap ? remapping(output.map, (file) => (file === basename(path) ? esmMap : null)) : output.map;
+  return { code: output.code, map: typeof map === 'string' ? map : JSON.stringify(map) };
+}
+
+/** The launcher each entry is run by (packaging/launcher.ts), stamped with the build's identity. */
+async function launcherSource(buildId: string): Promise<string> {
+  const built = await build({
+    entryPoints: [join(ROOT, 'src/packaging/launcher.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    define: { SYNCSCOPE_BUILD_ID: JSON.stringify(buildId) },
+    banner: { js: '#!/usr/bin/env node' },
+    write: false,
+    logLevel: 'warning',
+    absWorkingDir: ROOT,
+  });
+  return built.outputFiles[0]!.text;
 }
 
 /** Every character above U+007F (astral ones are two UTF-16 units, so two matches). */
@@ -164,8 +229,6 @@ const NON_ASCII = /[^\x00-\x7f]/g;
  * over the chunks a sync loads). Only comments can still hold one, so each becomes '?': the same
  * UTF-16 length, which keeps every source-map column right.
  */
-function asciiOnly(file: string): void {
-  const source = readFileSync(file, 'utf8');
-  const ascii = source.replace(NON_ASCII, '?');
-  if (ascii !== source) writeFileSync(file, ascii);
+function asciiOnly(source: string): string {
+  return source.replace(NON_ASCII, '?');
 }

@@ -24,8 +24,10 @@ describe('the bundled CLI', () => {
     temp.cleanup();
   });
 
+  // The compile cache (tests/packaging/compile-cache.test.ts) goes to the temp dir, not the user's ~/.cache.
+  const cacheEnv = () => ({ SYNCSCOPE_COMPILE_CACHE: join(temp.dir, 'compile-cache') });
   const run = (args: string[], env: Record<string, string> = {}) =>
-    collect(spawn(process.execPath, [join(bundle.outDir, 'syncscope.js'), ...args], { cwd: temp.dir, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+    collect(spawn(process.execPath, [join(bundle.outDir, 'syncscope.js'), ...args], { cwd: temp.dir, env: cleanEnv({ ...cacheEnv(), ...env }), stdio: ['ignore', 'pipe', 'pipe'] }));
 
   it('holds none of the SDK paths Syncscope never builds (gRPC, protobuf, declarative config)', () => {
     const inputs = Object.values(bundle.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
@@ -49,7 +51,7 @@ console.log(JSON.stringify({ english, german: z.string().safeParse(1).error?.iss
 `,
     );
     const probed = await bundleCli(join(temp.dir, 'zod-probe'), { probe });
-    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({
       english: 'Invalid input: expected string, received number',
@@ -79,7 +81,7 @@ console.log(JSON.stringify({ english, german: z.string().safeParse(1).error?.iss
   });
 
   it('writes ASCII only: V8 holds a loaded chunk as a two-byte string (twice the heap) for one character past Latin-1', () => {
-    const chunks = readdirSync(bundle.outDir).filter((file) => file.endsWith('.js'));
+    const chunks = readdirSync(bundle.outDir).filter((file) => file.endsWith('.cjs') || file.endsWith('.js'));
     expect(chunks.length).toBeGreaterThan(10);
     const withNonAscii = chunks.filter((file) => /[^\x00-\x7f]/.test(readFileSync(join(bundle.outDir, file), 'utf8')));
     expect(withNonAscii).toEqual([]);
