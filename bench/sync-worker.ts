@@ -6,7 +6,7 @@
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitWhenDone } from '../src/cli/exit-when-done.js';
-import { limitHeapGrowthAfterStartUp } from '../src/cli/heap-growth.js';
+import { limitHeapGrowth } from '../src/cli/heap-growth.js';
 import { readEnvironment } from '../src/config/environment.js';
 import { parsePipelineConfig } from '../src/config/load-config.js';
 import { openRunStore } from '../src/store/open-run-store.js';
@@ -15,7 +15,7 @@ import { Runtime } from '../src/wiring/runtime.js';
 import { runSync } from '../src/wiring/run-sync.js';
 
 // As bin.ts does: the product's processes start so.
-limitHeapGrowthAfterStartUp();
+limitHeapGrowth();
 
 export interface WorkerArgs {
   baseUrl: string;

@@ -6,14 +6,15 @@ import { compileCacheFolder, runWorker, type WorkerRun } from '../lib/worker.js'
 
 const REPOS = 20;
 const PRS_PER_REPO = 2000;
-const ROUNDS = 7;
+const ROUNDS = 9;
 
 type Variant = 'off' | 'on' | 'on, no audit bodies';
 
 /**
  * What telemetry costs a sync that nothing else slows down: the same sync (20 repos × 2,000 PRs,
  * per_page 100, destination writes on) against a zero-latency simulator, telemetry off vs fully on,
- * each in a fresh worker process, interleaved (off, on, …) so drift on a shared machine hits both.
+ * each in a fresh worker process, interleaved (off, on, … then … on, off) so drift on a shared
+ * machine hits both.
  *
  * - off: `SYNCSCOPE_TELEMETRY=off` (no tracing SDK, error events only).
  * - on:  spans and log events exported over OTLP/HTTP JSON to a local receiver, JSON events at
@@ -47,7 +48,10 @@ export async function telemetryOverhead(): Promise<BenchFigure[]> {
     for (const variant of Object.keys(run) as Variant[]) await run[variant]();
     const runs: Record<Variant, WorkerRun[]> = { off: [], on: [], 'on, no audit bodies': [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const variant of Object.keys(run) as Variant[]) runs[variant].push(check(await run[variant](), REPOS * PRS_PER_REPO));
+      // Every other round in reverse order: on a machine that drifts (it slowed by a third within
+      // one run here), a fixed order would charge the drift to whichever variant runs later.
+      const order = Object.keys(run) as Variant[];
+      for (const variant of round % 2 === 0 ? order : order.reverse()) runs[variant].push(check(await run[variant](), REPOS * PRS_PER_REPO));
     }
     return figures(runs, receiver.stats());
   } finally {
@@ -71,8 +75,8 @@ function figures(runs: Record<Variant, WorkerRun[]>, received: { spans: number; 
   const perCallUs = (median(pairDiffs(wall)) / calls) * 1000;
   const perCallCpuUs = (median(pairDiffs(cpu)) / calls) * 1000;
   const on = runs.on[0]!;
-  // Per round: "on" runs two syncs, "on, no audit bodies" one; both export to the receiver.
-  const exportingSyncs = ROUNDS * 3;
+  // Per round and in the warm-up: "on" runs two syncs, "on, no audit bodies" one; both export to the receiver.
+  const exportingSyncs = (ROUNDS + 1) * 3;
   const again = (v: Variant) => runs[v].map((r) => r.again!);
   const warmRatios = again('on').map((r, i) => r.elapsedMs / again('off')[i]!.elapsedMs);
   const warmCpuRatio = median(again('on').map((r, i) => r.cpuMs / again('off')[i]!.cpuMs));

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { exitWhenDone } from './exit-when-done.js';
-import { limitHeapGrowthAfterStartUp } from './heap-growth.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { main } from './main.js';
 
-limitHeapGrowthAfterStartUp();
+limitHeapGrowth();
 main(process.argv).then(exitWhenDone, (error: unknown) => {
   process.stderr.write(`syncscope: ${String(error)}\n`);
   exitWhenDone(1);
