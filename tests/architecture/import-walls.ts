@@ -20,7 +20,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
   simulator: [],
   /** Test doubles shipped with the product (FakeSource, FakeDestination); no product code imports them. */
   testing: ['ports', 'errors'],
-  /** The build: bundles the CLI with esbuild; imports no product module. */
+  /** The build and the launch: bundles the CLI with esbuild and runs it through the compile cache; imports no product module. */
   packaging: [],
   server: ['ports', 'errors', 'config', 'telemetry', 'reports', 'store', 'wiring', 'scheduling'],
   queue: ['ports', 'errors', 'config', 'telemetry', 'scheduling', 'store', 'wiring', 'engine'],
