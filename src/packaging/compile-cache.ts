@@ -52,7 +52,7 @@ interface PendingCache {
   file: string;
 }
 
-type CompileFunction = (this: NodeModule, content: string, filename: string) => unknown;
+type CompileFunction = (this: NodeModule, content: string, filename: string, ...rest: unknown[]) => unknown;
 
 /** Makes `require` of the bundle's files compile through the cache. Call once, before requiring the bundle. */
 export function installCompileCache(options: CompileCacheOptions): CompileCacheState {
@@ -63,8 +63,10 @@ export function installCompileCache(options: CompileCacheOptions): CompileCacheS
   const flags = trackRunTimeFlags();
   const prototype = Module.prototype as unknown as { _compile: CompileFunction };
   const compile = prototype._compile;
-  prototype._compile = function compileThroughCache(this: NodeModule, content: string, filename: string) {
-    if (dirname(filename) !== bundleDir) return compile.call(this, content, filename);
+  prototype._compile = function compileThroughCache(this: NodeModule, content: string, filename: string, ...rest: unknown[]) {
+    // Only the bundle's CommonJS files: others keep Node's own compile (its ESM detection, its
+    // dynamic import() relative to the file), which this hook would not reproduce.
+    if (dirname(filename) !== bundleDir || !filename.endsWith('.cjs')) return compile.apply(this, [content, filename, ...rest]);
     const file = join(dir, `${basename(filename)}.v8`);
     const cachedData = readOrUndefined(file);
     const script = flags.atDefaults(
