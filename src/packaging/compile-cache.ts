@@ -20,17 +20,11 @@ import { Script } from 'node:vm';
  * as if there were no cache.
  */
 export interface CompileCacheOptions {
-  /** The bundle's folder: only files directly in it are cached (not node_modules, not elsewhere). */
+  /** The bundle's folder: only the `.cjs` files directly in it are cached (not node_modules, not elsewhere). */
   bundleDir: string;
   /** Identifies the bundle's contents (bundle-cli.ts hashes them): a rebuilt bundle never meets an old cache. */
   buildId: string;
   env?: NodeJS.ProcessEnv;
-}
-
-/** What `installCompileCache` set up, for tests and diagnostics. */
-export interface CompileCacheState {
-  /** The folder the caches are read from and written to; undefined when caching is off or unusable. */
-  dir: string | undefined;
 }
 
 /** Other builds' cache folders are removed once nothing was written to them for this long (another installed build may still run). */
@@ -39,11 +33,12 @@ const FOLDER_PREFIX = 'compile-';
 
 /**
  * V8 stamps a cache with its flags and rejects it when they differ at the next start. The CLI
- * raises `--heap-growing-percent` once start-up is over (cli/heap-growth.ts), so a file compiled
- * after that, or a cache written at exit, would carry other flags than the next start has, and
- * every such cache would be thrown away and written again by every run. Each flag a run sets at
- * run time that is named here goes back to its default (0: V8's own growth factor) while a bundle
- * file is compiled and while the caches are written, then forward to its value.
+ * sets `--heap-growing-percent` at run time (cli/heap-growth.ts), after the launcher has started
+ * this and before most bundle files load, so a cache would carry other flags than the one V8
+ * compares it with, and every such cache would be thrown away and written again by every run.
+ * Each flag a run sets at run time that is named here goes back to its default (0: V8's own
+ * growth factor) while a bundle file is compiled and while the caches are written, then forward
+ * to its value.
  */
 export const RUN_TIME_FLAG_DEFAULTS: Readonly<Record<string, string>> = { 'heap-growing-percent': '--heap-growing-percent=0' };
 
@@ -55,9 +50,9 @@ interface PendingCache {
 type CompileFunction = (this: NodeModule, content: string, filename: string, ...rest: unknown[]) => unknown;
 
 /** Makes `require` of the bundle's files compile through the cache. Call once, before requiring the bundle. */
-export function installCompileCache(options: CompileCacheOptions): CompileCacheState {
+export function installCompileCache(options: CompileCacheOptions): void {
   const dir = cacheFolder(options);
-  if (!dir) return { dir };
+  if (!dir) return;
   const bundleDir = options.bundleDir;
   const pending: PendingCache[] = [];
   const flags = trackRunTimeFlags();
@@ -76,7 +71,6 @@ export function installCompileCache(options: CompileCacheOptions): CompileCacheS
     return runAsModule(this, script, filename);
   };
   process.once('exit', () => flags.atDefaults(() => saveCaches(pending)));
-  return { dir };
 }
 
 /** What Node's own `_compile` does with the compiled wrapper: call it with the module's require, exports and paths. */
