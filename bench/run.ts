@@ -8,6 +8,7 @@ import { apiUnderLoad } from './cases/api.js';
 import { budgetUtilisation } from './cases/budget-utilisation.js';
 import { commitBatch } from './cases/commit-batch.js';
 import { graphqlBench } from './cases/graphql.js';
+import { instructionsBench } from './cases/instructions.js';
 import { memory } from './cases/memory.js';
 import { ordersBench } from './cases/orders.js';
 import { telemetryOutage } from './cases/outage.js';
@@ -27,6 +28,7 @@ const CASES: Record<string, () => Promise<BenchFigure[]>> = {
   reports: reportsBench,
   startup,
   overhead: telemetryOverhead,
+  instructions: instructionsBench,
   memory,
   outage: telemetryOutage,
   peer,

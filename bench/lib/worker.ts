@@ -83,17 +83,18 @@ export function cleanUpWorkers(): void {
 }
 
 /**
- * Runs one sync in a child process with the given environment (and Node flags, e.g. a heap cap);
- * resolves with its measurements. A non-zero exit, or no result line, rejects with its stderr.
+ * Runs one sync in a child process with the given environment (and Node flags, e.g. a heap cap,
+ * and a command that runs node, e.g. valgrind); resolves with its measurements. A non-zero exit, or no result line, rejects with its stderr.
  */
 export async function runWorker(
   args: Omit<WorkerArgs, 'dir'>,
   env: Record<string, string> = {},
   nodeFlags: string[] = [],
+  wrapper: string[] = [],
 ): Promise<WorkerRun> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-'));
   try {
-    const run = await spawnCompiled('bundle/sync-worker.js', [JSON.stringify({ ...args, dir })], { SYNCSCOPE_LOG_LEVEL: 'info', ...env }, nodeFlags);
+    const run = await spawnCompiled('bundle/sync-worker.js', [JSON.stringify({ ...args, dir })], { SYNCSCOPE_LOG_LEVEL: 'info', ...env }, nodeFlags, ROOT, wrapper);
     return { ...(JSON.parse(run.lastLine) as WorkerResult), processMs: run.processMs, exitLagMs: run.exitLagMs, stderr: run.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -147,12 +148,14 @@ interface Spawned {
  * Runs a compiled entry in a child process with a clean OTEL_/SYNCSCOPE_ environment plus `env`;
  * a non-zero exit, or no JSON line last on stdout, rejects with its stderr.
  */
-async function spawnCompiled(entry: string, argv: string[], env: Record<string, string>, nodeFlags: string[] = [], cwd = ROOT): Promise<Spawned> {
+async function spawnCompiled(entry: string, argv: string[], env: Record<string, string>, nodeFlags: string[] = [], cwd = ROOT, wrapper: string[] = []): Promise<Spawned> {
   const outDir = await compiledWorker();
   const childEnv = await benchEnv();
   const spawnedAtMs = Date.now();
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, join(outDir, entry), ...argv], {
+  // A wrapper (e.g. valgrind and its options) runs node itself.
+  const [command, ...prefix] = [...wrapper, process.execPath];
+  const child = spawn(command!, [...prefix, ...nodeFlags, join(outDir, entry), ...argv], {
     cwd,
     env: { ...childEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,6 +23,12 @@ export interface EnvironmentSettings {
   /** OTLP/HTTP URL for logs (`.../v1/logs`); undefined = logs stay on stderr. */
   otlpLogsUrl?: string;
   otlpHeaders: Record<string, string>;
+  /**
+   * How long spans and log records may wait for their batch's export, ms: `OTEL_BSP_SCHEDULE_DELAY`
+   * and `OTEL_BLRP_SCHEDULE_DELAY` (default 1000; the OTel default of 5000 holds a short CLI run's
+   * spans until its shutdown). A full batch (512) is exported at once whatever the delay.
+   */
+  exportDelayMs: { spans: number; logs: number };
   /** Base URL of Grafana, for trace and log links in reports. */
   grafanaUrl?: string;
   /** `OTEL_RESOURCE_ATTRIBUTES` (key=value,...), added to the resource of every span and log record. */
@@ -45,6 +51,8 @@ export interface PushgatewaySettings {
 }
 
 const DEFAULT_PUSH_TIMEOUT_MS = 2000;
+const DEFAULT_EXPORT_DELAY_MS = 1000;
+const MAX_EXPORT_DELAY_MS = 600_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -104,6 +112,16 @@ function readPushgateway(env: Env): PushgatewaySettings | undefined {
   return { url, instance: nonEmpty(env.SYNCSCOPE_PUSHGATEWAY_INSTANCE) ?? hostname(), timeoutMs };
 }
 
+function exportDelay(env: Env, name: 'OTEL_BSP_SCHEDULE_DELAY' | 'OTEL_BLRP_SCHEDULE_DELAY'): number {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return DEFAULT_EXPORT_DELAY_MS;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_EXPORT_DELAY_MS) {
+    throw new ConfigError(`${name} must be an integer from 1 to ${MAX_EXPORT_DELAY_MS} (milliseconds), not "${text}"`);
+  }
+  return ms;
+}
+
 export function readEnvironment(env: Env = process.env, overrides: { logLevel?: string } = {}): EnvironmentSettings {
   const level = overrides.logLevel ?? nonEmpty(env.SYNCSCOPE_LOG_LEVEL) ?? 'info';
   if (!isLogLevel(level)) {
@@ -125,6 +143,7 @@ export function readEnvironment(env: Env = process.env, overrides: { logLevel?: 
     otlpTracesUrl: signalUrl(env, 'traces'),
     otlpLogsUrl: signalUrl(env, 'logs'),
     otlpHeaders: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+    exportDelayMs: { spans: exportDelay(env, 'OTEL_BSP_SCHEDULE_DELAY'), logs: exportDelay(env, 'OTEL_BLRP_SCHEDULE_DELAY') },
     // Reports and `show` print links built on it: never with a token or user:pass in them.
     grafanaUrl: grafanaBase(nonEmpty(env.SYNCSCOPE_GRAFANA_URL)),
     resourceAttributes,

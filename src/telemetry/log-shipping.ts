@@ -9,6 +9,8 @@ export interface LogShippingOptions {
   /** OTLP/HTTP logs URL; undefined and no processors = no shipping. */
   logsUrl?: string;
   headers?: Record<string, string>;
+  /** How long a log record may wait for its batch's export, ms (`OTEL_BLRP_SCHEDULE_DELAY`; default 1000). */
+  exportDelayMs?: number;
   /** Tests: processors instead of the OTLP exporter. */
   processors?: LogRecordProcessor[];
   onExportFailure?: () => void;
@@ -54,7 +56,7 @@ export function createLogShipping(options: LogShippingOptions): { processors: Lo
             ),
             maxQueueSize: 4096,
             maxExportBatchSize: 512,
-            scheduledDelayMillis: 1000,
+            scheduledDelayMillis: options.exportDelayMs ?? 1000,
             exportTimeoutMillis: EXPORT_TIMEOUT_MS,
           }),
         ]

@@ -33,6 +33,8 @@ export interface TracingOptions {
   logRecordProcessors?: LogRecordProcessor[];
   /** Spans queued at most while the backend is slow or down; beyond it spans are dropped. */
   maxQueueSize?: number;
+  /** How long a span may wait for its batch's export, ms (`OTEL_BSP_SCHEDULE_DELAY`; default 1000). */
+  exportDelayMs?: number;
   /**
    * Bound on one export (retries included), so a backend that never answers cannot hold memory
    * long, nor the process at exit (default `EXPORT_TIMEOUT_MS`).
@@ -84,7 +86,7 @@ function spanProcessorsFor(options: TracingOptions): SpanProcessor[] {
     new BatchSpanProcessor(new ReportingExporter(exporter, options.onExportFailure), {
       maxQueueSize: options.maxQueueSize ?? 4096,
       maxExportBatchSize: 512,
-      scheduledDelayMillis: 1000,
+      scheduledDelayMillis: options.exportDelayMs ?? 1000,
       exportTimeoutMillis: timeoutMillis,
     }),
   ];

@@ -50,6 +50,7 @@ export class Runtime {
     const shipping = createLogShipping({
       logsUrl: env.otlpLogsUrl,
       headers: env.otlpHeaders,
+      exportDelayMs: env.exportDelayMs.logs,
       processors: options.logRecordProcessors,
       onExportFailure: () => onExportFailure('logs'),
     });
@@ -59,6 +60,7 @@ export class Runtime {
       resourceAttributes: env.resourceAttributes,
       tracesUrl: env.otlpTracesUrl,
       headers: env.otlpHeaders,
+      exportDelayMs: env.exportDelayMs.spans,
       spanProcessors: options.spanProcessors,
       logRecordProcessors: shipping.processors,
       onExportFailure: () => onExportFailure('traces'),

@@ -21,9 +21,16 @@ describe('readEnvironment', () => {
     [{ SYNCSCOPE_PUSHGATEWAY_URL: 'not a url' }, /SYNCSCOPE_PUSHGATEWAY_URL: "not a url" is not a URL/],
     [{ SYNCSCOPE_PUSHGATEWAY_URL: 'http://gw', SYNCSCOPE_PUSHGATEWAY_TIMEOUT_MS: '2s' }, /SYNCSCOPE_PUSHGATEWAY_TIMEOUT_MS must be an integer/],
     [{ OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment' }, /OTEL_RESOURCE_ATTRIBUTES: "deployment.environment" is not key=value/],
+    [{ OTEL_BSP_SCHEDULE_DELAY: '5s' }, /OTEL_BSP_SCHEDULE_DELAY must be an integer from 1 to 600000 \(milliseconds\), not "5s"/],
+    [{ OTEL_BLRP_SCHEDULE_DELAY: '0' }, /OTEL_BLRP_SCHEDULE_DELAY must be an integer/],
   ])('names the variable of a bad value: %o', (env, message) => {
     expect(() => readEnvironment(env)).toThrow(ConfigError);
     expect(() => readEnvironment(env)).toThrow(message);
+  });
+
+  it('reads the export delays of spans and log records from the standard OTEL_BSP_ / OTEL_BLRP_ variables, 1 s unless set', () => {
+    expect(readEnvironment({}).exportDelayMs).toEqual({ spans: 1000, logs: 1000 });
+    expect(readEnvironment({ OTEL_BSP_SCHEDULE_DELAY: '30000', OTEL_BLRP_SCHEDULE_DELAY: ' 250 ' }).exportDelayMs).toEqual({ spans: 30_000, logs: 250 });
   });
 
   it('parses OTEL_RESOURCE_ATTRIBUTES, and takes the service name from OTEL_SERVICE_NAME first', () => {
