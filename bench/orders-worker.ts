@@ -4,7 +4,6 @@
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { exitWhenDone } from '../src/cli/exit-when-done.js';
 import { limitHeapGrowth } from '../src/cli/heap-growth.js';
 import { readEnvironment } from '../src/config/environment.js';
 import { parsePipelineConfig } from '../src/config/load-config.js';
@@ -13,6 +12,7 @@ import { openRunStore } from '../src/store/open-run-store.js';
 import { DEMO_MONDAY_TOKEN, ordersDemoConfig } from '../src/wiring/demo/orders-demo.js';
 import { Runtime } from '../src/wiring/runtime.js';
 import { runSync } from '../src/wiring/run-sync.js';
+import { runWorkerMain } from './lib/worker-main.js';
 
 // As bin.ts does: the product's processes start so.
 limitHeapGrowth();
@@ -76,11 +76,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-// The bundle is CommonJS (packaging/bundle-cli.ts), which has no top-level await.
-main().then(
-  () => exitWhenDone(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    exitWhenDone(1);
-  },
-);
+runWorkerMain(main);

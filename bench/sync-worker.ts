@@ -5,7 +5,6 @@
  */
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { exitWhenDone } from '../src/cli/exit-when-done.js';
 import { limitHeapGrowth } from '../src/cli/heap-growth.js';
 import { readEnvironment } from '../src/config/environment.js';
 import { parsePipelineConfig } from '../src/config/load-config.js';
@@ -13,6 +12,7 @@ import { openRunStore } from '../src/store/open-run-store.js';
 import type { RunStore } from '../src/ports/run-store.js';
 import { Runtime } from '../src/wiring/runtime.js';
 import { runSync } from '../src/wiring/run-sync.js';
+import { runWorkerMain } from './lib/worker-main.js';
 
 // As bin.ts does: the product's processes start so.
 limitHeapGrowth();
@@ -147,12 +147,4 @@ async function measuredSync(store: RunStore, destination: string) {
   return { run: synced, measure };
 }
 
-// The bundle is CommonJS (packaging/bundle-cli.ts), which has no top-level await. Exits as the
-// CLI does: a telemetry export the shutdown gave up on does not hold the process.
-main().then(
-  () => exitWhenDone(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    exitWhenDone(1);
-  },
-);
+runWorkerMain(main);

@@ -51,7 +51,8 @@ export interface PushgatewaySettings {
 }
 
 const DEFAULT_PUSH_TIMEOUT_MS = 2000;
-const DEFAULT_EXPORT_DELAY_MS = 1000;
+/** How long spans and log records wait for their batch's export unless OTEL_BSP_ / OTEL_BLRP_SCHEDULE_DELAY say otherwise. */
+export const DEFAULT_EXPORT_DELAY_MS = 1000;
 const MAX_EXPORT_DELAY_MS = 600_000;
 
 type Env = Record<string, string | undefined>;

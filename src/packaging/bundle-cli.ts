@@ -197,8 +197,8 @@ function asCommonJs(path: string, esm: string, esmMap: string | undefined): { co
     logLevel: 'silent',
   });
   if (output.warnings.length > 0) throw new Error(`bundling ${basename(path)} as CommonJS: ${output.warnings.map((w) => w.text).join('; ')}`);
-  const map = esmMap ? remapping(output.map, (file) => (file === basename(path) ? esmMap : null)) : output.map;
-  return { code: output.code, map: typeof map === 'string' ? map : JSON.stringify(map) };
+  const map = esmMap ? remapping(output.map, (file) => (file === basename(path) ? esmMap : null)).toString() : output.map;
+  return { code: output.code, map };
 }
 
 /** The launcher each entry is run by (packaging/launcher.ts), stamped with the build's identity. */

@@ -1,5 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { DEFAULT_EXPORT_DELAY_MS } from '../config/environment.js';
 import { deferredLogExporter } from './deferred-exporter.js';
 import { OpenTelemetryTransportV3 } from './exporter-classes.js';
 import type TransportStream from 'winston-transport';
@@ -9,7 +10,7 @@ export interface LogShippingOptions {
   /** OTLP/HTTP logs URL; undefined and no processors = no shipping. */
   logsUrl?: string;
   headers?: Record<string, string>;
-  /** How long a log record may wait for its batch's export, ms (`OTEL_BLRP_SCHEDULE_DELAY`; default 1000). */
+  /** How long a log record may wait for its batch's export, ms (`OTEL_BLRP_SCHEDULE_DELAY`; default DEFAULT_EXPORT_DELAY_MS). */
   exportDelayMs?: number;
   /** Tests: processors instead of the OTLP exporter. */
   processors?: LogRecordProcessor[];
@@ -56,7 +57,7 @@ export function createLogShipping(options: LogShippingOptions): { processors: Lo
             ),
             maxQueueSize: 4096,
             maxExportBatchSize: 512,
-            scheduledDelayMillis: options.exportDelayMs ?? 1000,
+            scheduledDelayMillis: options.exportDelayMs ?? DEFAULT_EXPORT_DELAY_MS,
             exportTimeoutMillis: EXPORT_TIMEOUT_MS,
           }),
         ]

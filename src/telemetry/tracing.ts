@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_EXPORT_DELAY_MS } from '../config/environment.js';
 import { collectorRefuses } from './collector-probe.js';
 import { deferredTraceExporter } from './deferred-exporter.js';
 import { EXPORT_TIMEOUT_MS, exportGuard } from './export-guard.js';
@@ -33,7 +34,7 @@ export interface TracingOptions {
   logRecordProcessors?: LogRecordProcessor[];
   /** Spans queued at most while the backend is slow or down; beyond it spans are dropped. */
   maxQueueSize?: number;
-  /** How long a span may wait for its batch's export, ms (`OTEL_BSP_SCHEDULE_DELAY`; default 1000). */
+  /** How long a span may wait for its batch's export, ms (`OTEL_BSP_SCHEDULE_DELAY`; default DEFAULT_EXPORT_DELAY_MS). */
   exportDelayMs?: number;
   /**
    * Bound on one export (retries included), so a backend that never answers cannot hold memory
@@ -86,7 +87,7 @@ function spanProcessorsFor(options: TracingOptions): SpanProcessor[] {
     new BatchSpanProcessor(new ReportingExporter(exporter, options.onExportFailure), {
       maxQueueSize: options.maxQueueSize ?? 4096,
       maxExportBatchSize: 512,
-      scheduledDelayMillis: options.exportDelayMs ?? 1000,
+      scheduledDelayMillis: options.exportDelayMs ?? DEFAULT_EXPORT_DELAY_MS,
       exportTimeoutMillis: timeoutMillis,
     }),
   ];
