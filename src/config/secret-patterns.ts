@@ -33,6 +33,8 @@ export function isSecretQueryParam(name: string): boolean {
 
 /** `scheme://user:pass@host` or `scheme://token@host`: group 1 is `scheme://`. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"<>]+@/gi;
+/** The `://userinfo@` part of URL_USERINFO, whose scheme `hasSchemeBefore` checks. */
+const USERINFO_AFTER_SCHEME = /:\/\/[^\s/?#@'"<>]+@/g;
 /** `?access_token=…` / `&sig=…` in free text; group 1 is the separator and name. */
 const SECRET_PARAM = new RegExp(
   `([?&;](?:${SECRET_QUERY_PARAMS.map((p) => p.replace(/[-]/g, '\\-')).join('|')})=)[^&#\\s'"<>]+`,
@@ -42,14 +44,18 @@ const SECRET_PARAM = new RegExp(
 const AUTH_SCHEME = /\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 /** A JSON Web Token: three base64url parts, the first a JSON header (`eyJ`). Monday API tokens are JWTs. */
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
-/** Vendor token formats: GitHub, Slack, AWS access keys, Stripe-like keys, Google API keys. */
-const VENDOR_TOKENS: readonly RegExp[] = [
-  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
-  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
-  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
-  /\bsk_(?:live|test)_[A-Za-z0-9]{16,}/g,
-  /\bAIza[A-Za-z0-9_-]{35}/g,
+/**
+ * Vendor token formats: GitHub, Slack, AWS access keys, Stripe-like keys, Google API keys. `hints`
+ * are literals one of which every match contains: where `includes` rules them out in a fraction
+ * of the regex's scan, the regex is not run (audit bodies are mostly 64 KiB of JSON with none).
+ */
+const VENDOR_TOKENS: ReadonlyArray<{ pattern: RegExp; hints?: readonly string[] }> = [
+  { pattern: /\bgithub_pat_[A-Za-z0-9_]{20,}/g },
+  { pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}/g },
+  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, hints: ['xox'] },
+  { pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, hints: ['AKIA', 'ASIA'] },
+  { pattern: /\bsk_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { pattern: /\bAIza[A-Za-z0-9_-]{35}/g, hints: ['AIza'] },
 ];
 
 /**
@@ -57,13 +63,44 @@ const VENDOR_TOKENS: readonly RegExp[] = [
  * authorization values, JWTs and vendor tokens. Text without any comes back unchanged.
  */
 export function redactCredentials(text: string): string {
-  let out = text.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${MASK}@`);
+  let out = maskUrlUserinfo(text);
   out = out.replace(SECRET_PARAM, (_m, prefix: string) => `${prefix}${MASK}`);
   out = out.replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${MASK}`);
   out = out.replace(JWT, MASK);
-  for (const pattern of VENDOR_TOKENS) out = out.replace(pattern, MASK);
+  for (const { pattern, hints } of VENDOR_TOKENS) {
+    if (!hints || hints.some((hint) => out.includes(hint))) out = out.replace(pattern, MASK);
+  }
   return out;
 }
+
+/**
+ * What `text.replace(URL_USERINFO, scheme + MASK + '@')` gives, at a fifth of its cost on API
+ * bodies: URL_USERINFO tries a scheme at every word of the text (a third of all redaction time on
+ * a page of pull requests), this jumps from one `://` to the next and looks back for the scheme;
+ * text without an `@` cannot hold userinfo and is not scanned at all.
+ */
+function maskUrlUserinfo(text: string): string {
+  if (!text.includes('@')) return text;
+  return text.replace(USERINFO_AFTER_SCHEME, (match: string, at: number) => (hasSchemeBefore(text, at) ? `://${MASK}@` : match));
+}
+
+/**
+ * Whether URL_USERINFO's scheme, `\b[a-z][a-z0-9+.-]*` (any case), ends at `end`: some letter in
+ * the run of scheme characters before it starts a word.
+ */
+function hasSchemeBefore(text: string, end: number): boolean {
+  for (let at = end - 1; at >= 0 && isSchemeChar(text.charCodeAt(at)); at--) {
+    if (isLetter(text.charCodeAt(at)) && (at === 0 || !isWordChar(text.charCodeAt(at - 1)))) return true;
+  }
+  return false;
+}
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `\w` without the `u` flag: ASCII letters, digits and `_`. */
+const isWordChar = (c: number) => isLetter(c) || isDigit(c) || c === 95;
+/** `[a-z0-9+.-]` case-insensitively. */
+const isSchemeChar = (c: number) => isLetter(c) || isDigit(c) || c === 43 || c === 46 || c === 45;
 
 /** The credentials a URL carries in its userinfo and query (names only), for config errors. */
 export function urlCredentials(raw: string): string[] {
