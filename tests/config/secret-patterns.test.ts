@@ -8,6 +8,7 @@ import {
   stripUrlCredentials,
   urlCredentials,
 } from '../../src/config/secret-patterns.js';
+import { seededRandom } from '../../src/simulator/monday/rng.js';
 import { SECRET_SHAPES } from '../helpers/secret-shapes.js';
 
 describe('redactCredentials: every planted shape', () => {
@@ -92,8 +93,7 @@ describe('redactCredentials gives what the plain regexes give', () => {
 
   it('on 2,000 random strings built from the characters the shapes turn on', () => {
     const pieces = ['://', '@', 'http', 'a', 'Z', '1', '_', '-', '.', '+', '/', '?', '#', ' ', 'token=', '&', 'Bearer ', 'xoxp-', 'AKIA', 'ghp_', 'abcdefghij', 'eyJabcde.', 'AIza', 'sk_live_', '"'];
-    let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = seededRandom(7);
     const mismatches: string[] = [];
     for (let i = 0; i < 2000; i++) {
       const text = Array.from({ length: 2 + Math.floor(random() * 14) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
