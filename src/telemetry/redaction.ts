@@ -11,7 +11,10 @@ export const REDACTED = '[REDACTED]';
 export { DEFAULT_SECRET_KEYS };
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
-/** `Bearer abc`, `token abc`: credentials embedded in free text. */
+/**
+ * `Bearer abc`, `token abc`: credentials embedded in free text. The same shape as secret-patterns'
+ * AUTH_SCHEME, masked as `[REDACTED]` like every other value this redactor removes.
+ */
 const CREDENTIAL_IN_TEXT = /\b(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 
 export interface RedactorOptions {
@@ -74,7 +77,7 @@ export class Redactor {
     }
     out = out.replace(CREDENTIAL_IN_TEXT, (_m, scheme: string) => `${scheme} ${REDACTED}`);
     // Userinfo in URLs, token query parameters, JWTs and vendor token formats (secret-patterns.ts).
-    return redactCredentials(out);
+    return redactCredentials(out, { authValuesMasked: true });
   }
 
   headers(headers: Record<string, string>): Record<string, string> {
