@@ -4,6 +4,8 @@
  * stream so a run's decisions are reproducible from the seed.
  */
 
+import { mulberry32 } from '../mulberry32.js';
+
 const TWO_32 = 0x1_0000_0000;
 
 /** murmur3's fmix32 finalizer: nearby inputs give unrelated outputs. */
@@ -45,14 +47,7 @@ export function fakeSha(...parts: readonly number[]): string {
   return out;
 }
 
-/** mulberry32: a small, fast sequential PRNG returning floats in [0, 1). */
+/** A sequential stream of floats in [0, 1) from the seed (mulberry32, its state hashed from the seed). */
 export function sequence(seed: number): () => number {
-  let state = hash32(seed);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / TWO_32;
-  };
+  return mulberry32(hash32(seed));
 }

@@ -1,11 +1,6 @@
-/** mulberry32: a small seeded PRNG (floats in [0, 1)), so fault and latency decisions replay from the seed. */
+import { mulberry32 } from '../mulberry32.js';
+
+/** A seeded stream of floats in [0, 1) (mulberry32), so fault and latency decisions replay from the seed. */
 export function seededRandom(seed: number): () => number {
-  let state = (seed ^ 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
+  return mulberry32(seed ^ 0x9e3779b9);
 }
