@@ -3,6 +3,8 @@
  * config validation (a `base_url` with `user:pass@`) and telemetry redaction (every exit of text
  * from the process) share one definition without config importing telemetry.
  */
+import { tunedForScanning } from './regexp-tuning.js';
+
 export const MASK = '***';
 
 /** Query parameter names whose value is a credential (compared case-insensitively). */
@@ -34,27 +36,27 @@ export function isSecretQueryParam(name: string): boolean {
 /** `scheme://user:pass@host` or `scheme://token@host`: group 1 is `scheme://`. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"<>]+@/gi;
 /** The `://userinfo@` part of URL_USERINFO, whose scheme `hasSchemeBefore` checks. */
-const USERINFO_AFTER_SCHEME = /:\/\/[^\s/?#@'"<>]+@/g;
+const USERINFO_AFTER_SCHEME = tunedForScanning(/:\/\/[^\s/?#@'"<>]+@/g);
 /** The longest name in SECRET_QUERY_PARAMS: how far `maskSecretParams` looks back from an `=`. */
 const LONGEST_SECRET_PARAM = Math.max(...SECRET_QUERY_PARAMS.map((name) => name.length));
 /** A secret parameter's value: what follows its `=` up to the next delimiter (sticky: matched at one place). */
 const PARAM_VALUE = /[^&#\s'"<>]+/y;
 /** `Bearer abc`, `Basic abc`, `token abc` as an authorization value. */
-const AUTH_SCHEME = /\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+const AUTH_SCHEME = tunedForScanning(/\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi);
 /** A JSON Web Token: three base64url parts, the first a JSON header (`eyJ`). Monday API tokens are JWTs. */
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
+const JWT = tunedForScanning(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g);
 /**
  * Vendor token formats: GitHub, Slack, AWS access keys, Stripe-like keys, Google API keys. `hints`
  * are literals one of which every match contains: where `includes` rules them out in a fraction
  * of the regex's scan, the regex is not run (audit bodies are mostly 64 KiB of JSON with none).
  */
 const VENDOR_TOKENS: ReadonlyArray<{ pattern: RegExp; hints?: readonly string[] }> = [
-  { pattern: /\bgithub_pat_[A-Za-z0-9_]{20,}/g },
-  { pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}/g },
-  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, hints: ['xox'] },
-  { pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, hints: ['AKIA', 'ASIA'] },
-  { pattern: /\bsk_(?:live|test)_[A-Za-z0-9]{16,}/g },
-  { pattern: /\bAIza[A-Za-z0-9_-]{35}/g, hints: ['AIza'] },
+  { pattern: tunedForScanning(/\bgithub_pat_[A-Za-z0-9_]{20,}/g) },
+  { pattern: tunedForScanning(/\bgh[pousr]_[A-Za-z0-9]{20,}/g) },
+  { pattern: tunedForScanning(/\bxox[abposr]-[A-Za-z0-9-]{10,}/g), hints: ['xox'] },
+  { pattern: tunedForScanning(/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g), hints: ['AKIA', 'ASIA'] },
+  { pattern: tunedForScanning(/\bsk_(?:live|test)_[A-Za-z0-9]{16,}/g) },
+  { pattern: tunedForScanning(/\bAIza[A-Za-z0-9_-]{35}/g), hints: ['AIza'] },
 ];
 
 export interface CredentialMaskingOptions {

@@ -1,4 +1,5 @@
 import { DEFAULT_SECRET_KEYS } from '../config/secret-keys.js';
+import { tunedForScanning } from '../config/regexp-tuning.js';
 import { isSecretQueryParam, redactCredentials } from '../config/secret-patterns.js';
 
 /**
@@ -15,7 +16,7 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
  * `Bearer abc`, `token abc`: credentials embedded in free text. The same shape as secret-patterns'
  * AUTH_SCHEME, masked as `[REDACTED]` like every other value this redactor removes.
  */
-const CREDENTIAL_IN_TEXT = /\b(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const CREDENTIAL_IN_TEXT = tunedForScanning(/\b(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi);
 
 export interface RedactorOptions {
   /** Field names containing any of these (case-insensitive, `-` and `_` ignored) are redacted. */
@@ -32,7 +33,7 @@ export interface CappedBody {
 }
 
 /** `"key": "value"` in JSON text; group 1 is the key. */
-const JSON_STRING_FIELD = /"([^"\\]{1,100})"\s*:\s*"(?:[^"\\]|\\.)*"/g;
+const JSON_STRING_FIELD = tunedForScanning(/"([^"\\]{1,100})"\s*:\s*"(?:[^"\\]|\\.)*"/g);
 
 const MAX_KEY_VERDICTS = 1024;
 const MAX_WALK_DEPTH = 64;

@@ -8,7 +8,8 @@ import {
   stripUrlCredentials,
   urlCredentials,
 } from '../../src/config/secret-patterns.js';
-import { randomMaskingInputs, referenceRedaction } from '../helpers/reference-redaction.js';
+import { tunedForScanning } from '../../src/config/regexp-tuning.js';
+import { longMaskingInputs, randomMaskingInputs, referenceRedaction } from '../helpers/reference-redaction.js';
 import { SECRET_SHAPES } from '../helpers/secret-shapes.js';
 
 describe('redactCredentials: every planted shape', () => {
@@ -82,6 +83,31 @@ describe('redactCredentials gives what the plain regexes give', () => {
   it('on 3,000 random strings built from the characters the shapes turn on', () => {
     const mismatches = randomMaskingInputs(7, 3000).filter((text) => redactCredentials(text) !== referenceRedaction(text));
     expect(mismatches).toEqual([]);
+  });
+
+  it('on 200 random texts of 1–2 KB, as API bodies are long', () => {
+    const texts = longMaskingInputs(9, 200);
+    expect(Math.min(...texts.map((text) => text.length))).toBeGreaterThanOrEqual(1024);
+    expect(texts.filter((text) => redactCredentials(text) !== referenceRedaction(text))).toEqual([]);
+  });
+});
+
+describe('tunedForScanning', () => {
+  it('hands back the pattern itself, ready to run (lastIndex 0), matching what it matched', () => {
+    const pattern = /\bsk_(?:live|test)_[A-Za-z0-9]{16,}/g;
+    const text = `${'succeeded '.repeat(110)}sk_live_abcdefghijklmnop1 and sk_test_0123456789abcdefXY`;
+    const expected = text.match(new RegExp(pattern.source, pattern.flags));
+    const tuned = tunedForScanning(pattern);
+    expect(tuned).toBe(pattern);
+    expect(tuned.lastIndex).toBe(0);
+    expect(text.match(tuned)).toEqual(expected);
+    expect(expected).toEqual(['sk_live_abcdefghijklmnop1', 'sk_test_0123456789abcdefXY']);
+  });
+
+  it('leaves a sticky pattern at lastIndex 0 too', () => {
+    const sticky = tunedForScanning(/x/y);
+    expect(sticky.lastIndex).toBe(0);
+    expect(sticky.test('xa')).toBe(true);
   });
 });
 

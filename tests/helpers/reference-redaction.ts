@@ -36,10 +36,15 @@ const PIECES = [
   'Bearer ', 'basic', 'xoxp-', 'AKIA', 'ghp_', 'abcdefghij', 'eyJabcde.', 'AIza', 'sk_live_', '"', '\u212A', '\u00a0',
 ];
 
-/** `count` strings of 2–15 pieces, the same ones for the same seed. */
-export function randomMaskingInputs(seed: number, count: number): string[] {
+/** `count` strings of 2–15 pieces (`minPieces` or more when given), the same ones for the same seed. */
+export function randomMaskingInputs(seed: number, count: number, minPieces = 2): string[] {
   const random = seededRandom(seed);
   return Array.from({ length: count }, () =>
-    Array.from({ length: 2 + Math.floor(random() * 14) }, () => PIECES[Math.floor(random() * PIECES.length)]).join(''),
+    Array.from({ length: minPieces + Math.floor(random() * 14) }, () => PIECES[Math.floor(random() * PIECES.length)]).join(''),
   );
+}
+
+/** 1–2 KB strings of the same pieces: long texts, as API bodies are. */
+export function longMaskingInputs(seed: number, count: number): string[] {
+  return randomMaskingInputs(seed, count, 400);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SECRET_KEYS, REDACTED, Redactor } from '../../src/telemetry/redaction.js';
-import { randomMaskingInputs, referenceTextRedaction } from '../helpers/reference-redaction.js';
+import { longMaskingInputs, randomMaskingInputs, referenceTextRedaction } from '../helpers/reference-redaction.js';
 import { SECRET_SHAPES } from '../helpers/secret-shapes.js';
 
 const KNOWN = 'known-secret-value-1234';
@@ -115,6 +115,11 @@ describe('Redactor.text and url exact output', () => {
     const plain = new Redactor();
     const mismatches = randomMaskingInputs(11, 3000).filter((text) => plain.text(text) !== referenceTextRedaction(text));
     expect(mismatches).toEqual([]);
+  });
+
+  it('gives the same on 200 random texts of 1–2 KB, as API bodies are long', () => {
+    const plain = new Redactor();
+    expect(longMaskingInputs(13, 200).filter((text) => plain.text(text) !== referenceTextRedaction(text))).toEqual([]);
   });
 
   it('url drops userinfo and replaces secret query values', () => {
