@@ -75,7 +75,8 @@ function figures(runs: Record<Variant, WorkerRun[]>, received: { spans: number; 
   const wall = (v: Variant) => runs[v].map((r) => r.elapsedMs);
   const cpu = (v: Variant) => runs[v].map((r) => r.cpuMs);
   const pairRatios = (v: Variant, of: (v: Variant) => number[]) => of(v).map((x, i) => x / of('off')[i]!);
-  const wallRatio = median(pairRatios('on', wall));
+  const wallRatios = pairRatios('on', wall);
+  const wallRatio = median(wallRatios);
   const calls = runs.on[0]!.requests;
   // Per pair (the runs of one round ran back to back), then the median: drift between rounds cancels.
   const pairDiffs = (of: (v: Variant) => number[]) => of('on').map((x, i) => x - of('off')[i]!);
@@ -97,7 +98,7 @@ function figures(runs: Record<Variant, WorkerRun[]>, received: { spans: number; 
       pass: wallRatio <= 1.05,
       note:
         `${REPOS * PRS_PER_REPO} records, ${calls} API calls, zero-latency simulator; off ${list(wall('off'), 1000)} s, ` +
-        `on ${list(wall('on'), 1000)} s (pair ratios ${spread(pairRatios('on', wall))}, ~95% interval of the median ${interval(pairRatios('on', wall))}); on = spans + log events over OTLP/HTTP, JSON events at info to a file, ` +
+        `on ${list(wall('on'), 1000)} s (pair ratios ${spread(wallRatios)}, ~95% interval of the median ${interval(wallRatios)}); on = spans + log events over OTLP/HTTP, JSON events at info to a file, ` +
         `metrics; off = SYNCSCOPE_TELEMETRY=off; both keep every call's bodies in the audit trail (bodies "all", 64 KiB cap). ` +
         `Per sync "on": ~${Math.round(received.spans / exportingSyncs)} spans, ~${Math.round(on.eventLines / 2)} events, ~${Math.round(received.logRecords / exportingSyncs)} log records exported`,
     },
