@@ -117,6 +117,36 @@ const zodLocalesOnDemand: Plugin = {
   },
 };
 
+const PROM_CLIENT_INDEX = /[\\/]node_modules[\\/]prom-client[\\/]index\.js$/;
+/** prom-client's exports that Syncscope reaches only at a run's end or never, and what they load. */
+const PROM_CLIENT_ON_DEMAND: Readonly<Record<string, string>> = {
+  Pushgateway: './lib/pushgateway', // http, https, zlib: only when a run pushes its metrics
+  collectDefaultMetrics: './lib/defaultMetrics', // perf_hooks and a dozen metric modules: never called
+  AggregatorRegistry: './lib/cluster', // cluster: never used
+};
+
+/**
+ * prom-client's index requires every part of the library at load; three of them, which pull in
+ * Node's http, https, zlib, perf_hooks and cluster (6 ms of the demo's start-up before its first
+ * request), become getters that require the part on first read. Still bundled and still the
+ * same objects: `import { Pushgateway } from 'prom-client'` reads the export when it is used.
+ */
+const promClientOnDemand: Plugin = {
+  name: 'prom-client-on-demand',
+  setup(bundler) {
+    bundler.onLoad({ filter: PROM_CLIENT_INDEX }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      for (const [name, path] of Object.entries(PROM_CLIENT_ON_DEMAND)) {
+        const eager = `exports.${name} = require('${path}');`;
+        // A prom-client release that writes its index otherwise fails the build rather than load all eagerly unnoticed.
+        if (!source.includes(eager)) return { errors: [{ text: `prom-client-on-demand: ${args.path} no longer has \`${eager}\`` }] };
+        source = source.replace(eager, `Object.defineProperty(exports, '${name}', { enumerable: true, get: () => require('${path}') });`);
+      }
+      return { contents: source, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 export interface BundleResult {
   outDir: string;
   /** esbuild's account of every output file and the inputs in it (the files are the `.cjs` ones). */
@@ -148,7 +178,7 @@ export async function bundleCli(outDir: string, entries: Record<string, string> 
     platform: 'node',
     target: 'node20',
     external: EXTERNAL_PACKAGES,
-    plugins: [lazySdkPackages, zodLocalesOnDemand],
+    plugins: [lazySdkPackages, zodLocalesOnDemand, promClientOnDemand],
     outExtension: { '.js': '.cjs' },
     chunkNames: 'chunk-[hash]',
     sourcemap: 'external',
@@ -170,6 +200,9 @@ export async function bundleCli(outDir: string, entries: Record<string, string> 
   const buildId = hash.digest('hex').slice(0, 16);
   const launcher = await launcherSource(buildId);
   for (const name of Object.keys(entries)) writeFileSync(join(outDir, `${name}.js`), launcher, { mode: 0o755 });
+  // The launchers are CommonJS: an ES module entry has Node 20 load and run its ES module loader
+  // first (about 10 ms of start-up), for a file whose only work is a require.
+  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   cpSync(join(ROOT, 'src/server/dashboard'), join(outDir, 'dashboard'), { recursive: true });
   return { outDir, metafile: result.metafile, buildId };
 }
@@ -201,12 +234,12 @@ function asCommonJs(path: string, esm: string, esmMap: string | undefined): { co
   return { code: output.code, map };
 }
 
-/** The launcher each entry is run by (packaging/launcher.ts), stamped with the build's identity. */
+/** The launcher each entry is run by (packaging/launcher.ts, as CommonJS), stamped with the build's identity. */
 async function launcherSource(buildId: string): Promise<string> {
   const built = await build({
     entryPoints: [join(ROOT, 'src/packaging/launcher.ts')],
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     define: { SYNCSCOPE_BUILD_ID: JSON.stringify(buildId) },

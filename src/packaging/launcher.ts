@@ -1,15 +1,14 @@
 /**
  * The file users run for each bundle entry (`dist/bundle/syncscope.js`): it turns the compile
  * cache on and requires the entry's CommonJS bundle beside it (`syncscope.cjs`). bundle-cli.ts
- * builds one per entry and sets the build's identity.
+ * builds one per entry, as CommonJS (hence `__filename`), and sets the build's identity.
  */
 import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { installCompileCache } from './compile-cache.js';
 
 declare const SYNCSCOPE_BUILD_ID: string;
 
-const launcher = fileURLToPath(import.meta.url);
+const launcher = __filename;
 installCompileCache({ bundleDir: dirname(launcher), buildId: SYNCSCOPE_BUILD_ID });
 createRequire(launcher)(`./${basename(launcher, '.js')}.cjs`);

@@ -61,6 +61,55 @@ console.log(JSON.stringify({ english, german: z.string().safeParse(1).error?.iss
     expect(JSON.parse(result.stdout).locales).toBeGreaterThan(40);
   });
 
+  it("loads prom-client's Pushgateway, default metrics and cluster registry on first use, and they are prom-client's own", async () => {
+    const probe = join(temp.dir, 'prom-probe.ts');
+    writeFileSync(
+      probe,
+      `import * as prom from 'prom-client';
+const loaded = () => process.moduleLoadList.some((m) => m === 'NativeModule https' || m === 'NativeModule cluster');
+const registry = new prom.Registry();
+new prom.Counter({ name: 'probe_total', help: 'probe', registers: [registry] }).inc();
+const before = loaded();
+const gateway = new prom.Pushgateway('http://127.0.0.1:9', {}, registry);
+prom.collectDefaultMetrics({ register: registry });
+void registry.getMetricsAsJSON().then((series) =>
+  console.log(JSON.stringify({ before, after: loaded(), gateway: typeof gateway.pushAdd, aggregator: typeof prom.AggregatorRegistry.aggregate, series: series.length })),
+);
+`,
+    );
+    const probed = await bundleCli(join(temp.dir, 'prom-probe'), { probe });
+    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(result.stderr).toBe('');
+    const seen = JSON.parse(result.stdout) as { before: boolean; after: boolean; gateway: string; aggregator: string; series: number };
+    expect(seen).toEqual({ before: false, after: true, gateway: 'function', aggregator: 'function', series: expect.any(Number) });
+    expect(seen.series).toBeGreaterThan(10); // the counter and the default metrics
+  });
+
+  it('hands the demo\'s first request to fetch before loading https, tls or fetch\'s own implementation (undici)', async () => {
+    const preload = join(temp.dir, 'first-fetch-probe.cjs');
+    const report = join(temp.dir, 'first-fetch.json');
+    writeFileSync(
+      preload,
+      `const fetch = globalThis.fetch;
+let seen = false;
+globalThis.fetch = function (...args) {
+  if (!seen) {
+    seen = true;
+    const modules = process.moduleLoadList.filter((m) => /^NativeModule (https|tls|internal\\/deps\\/undici\\/undici)$/.test(m));
+    require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(modules));
+  }
+  return fetch.apply(this, args);
+};
+`,
+    );
+    const args = ['demo', '--data-dir', join(temp.dir, 'data-first-fetch'), '--reports-dir', join(temp.dir, 'reports-first-fetch'), '--json', '--repos', '1', '--prs-per-repo', '2'];
+    const result = await collect(
+      spawn(process.execPath, ['--require', preload, join(bundle.outDir, 'syncscope.js'), ...args], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual([]);
+  }, 60_000);
+
   it('bundles the OTLP exporters into a chunk of their own, which the CLI does not import until a backend is configured', () => {
     const outputs = bundle.metafile.outputs;
     const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint?.endsWith('src/cli/bin.ts'))!;

@@ -13,6 +13,7 @@ import { responseWithParsedBody } from './parsed-body.js';
 import { COST_HEADER, graphqlOperationOf, type GraphqlOperation } from './graphql-operation.js';
 import { failureMessage, transportDetail } from './failure-message.js';
 import { shapeFailure } from './response-shape.js';
+import { headerRecord } from './request-headers.js';
 import { AuditBodySampler, type AuditBodies, type AuditSample } from './audit-body-sampler.js';
 
 /** Header a connector sets to pass the URL template (e.g. from octokit's route); never sent. */
@@ -152,19 +153,17 @@ export function createInstrumentedFetch(options: InstrumentedFetchOptions): type
 }
 
 function describe(input: Parameters<typeof fetch>[0], init: RequestInit | undefined, policy: ProviderPolicy, tokenId: string): Attempt {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-  const headers = new Headers(init?.headers);
-  const route = headers.get(ROUTE_HEADER) ?? policy.routeFor(method, url);
-  headers.delete(ROUTE_HEADER);
-  const cost = Number(headers.get(COST_HEADER) ?? Number.NaN);
-  headers.delete(COST_HEADER);
+  // Read as a Request only by shape: `instanceof Request` would load undici (request-headers.ts).
+  const request = typeof input === 'string' || input instanceof URL ? undefined : input;
+  const url = new URL(request ? request.url : String(input));
+  const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
+  const requestHeaders = headerRecord(init?.headers);
+  const route = requestHeaders[ROUTE_HEADER] ?? policy.routeFor(method, url);
+  delete requestHeaders[ROUTE_HEADER];
+  const cost = Number(requestHeaders[COST_HEADER] ?? Number.NaN);
+  delete requestHeaders[COST_HEADER];
   const requestBody = typeof init?.body === 'string' ? init.body : null;
   const graphql = policy.protocolFor(url) === 'graphql' ? graphqlOperationOf(requestBody) : undefined;
-  const requestHeaders: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    requestHeaders[name] = value;
-  });
   return {
     method,
     url,
