@@ -2,6 +2,7 @@ import remapping from '@jridgewell/remapping';
 import { build, transformSync, type Metafile, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -72,9 +73,41 @@ module.exports = new Proxy({}, {
 `;
 }
 
+/**
+ * What the SDK reads of `@opentelemetry/instrumentation` when it starts: `registerInstrumentations`
+ * (always called, with the instrumentations it was given: none, for Syncscope), which lives in a
+ * small file of its own. The package's index also loads InstrumentationBase with
+ * require-in-the-middle, import-in-the-middle and worker_threads (5–8 ms of start-up); inside the
+ * SDK the package becomes this file's export plus, for any other name, the whole package on first read.
+ */
+const SDK_SPLIT_PACKAGES: Readonly<Record<string, { file: string; name: string }>> = {
+  '@opentelemetry/instrumentation': { file: '@opentelemetry/instrumentation/build/src/autoLoader.js', name: 'registerInstrumentations' },
+};
+const SPLIT_NAMESPACE = 'syncscope-split-package';
+
+function splitSource(specifier: string, split: { file: string; name: string }): string {
+  return `const early = require(${JSON.stringify(split.file)})[${JSON.stringify(split.name)}];
+let real;
+const load = () => (real ??= require(${JSON.stringify(specifier)}));
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === ${JSON.stringify(split.name)} ? early : load()[key]),
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const descriptor = Object.getOwnPropertyDescriptor(load(), key);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+});
+`;
+}
+
 const lazySdkPackages: Plugin = {
   name: 'lazy-sdk-packages',
   setup(bundler) {
+    bundler.onResolve({ filter: new RegExp(`^(${Object.keys(SDK_SPLIT_PACKAGES).map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`) }, (args) =>
+      SDK_NODE_FILE.test(args.importer) ? { path: args.path, namespace: SPLIT_NAMESPACE } : undefined,
+    );
+    bundler.onLoad({ filter: /.*/, namespace: SPLIT_NAMESPACE }, (args) => ({ contents: splitSource(args.path, SDK_SPLIT_PACKAGES[args.path]!), loader: 'js', resolveDir: ROOT }));
     const filter = new RegExp(`^(${LAZY_SDK_PACKAGES.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`);
     bundler.onResolve({ filter }, (args) => {
       // The stand-in's own require goes to node_modules at run time.
@@ -147,6 +180,48 @@ const promClientOnDemand: Plugin = {
   },
 };
 
+const SEMCONV = '@opentelemetry/semantic-conventions';
+const SEMCONV_NAMESPACE = 'syncscope-semconv-constants';
+const CONSTANTS_SUFFIX = '.constants.cjs';
+
+/**
+ * `@opentelemetry/semantic-conventions` (its stable entry) as the constants it holds: 600-odd
+ * attribute names, written as one object literal at build time from the very copy each importer
+ * resolves. The package builds them at load through helper calls over a 196 KB file (5 ms of the
+ * demo's start-up, for the handful of names the SDK reads). Its few non-constant exports (value
+ * maps, helpers) stay the package's own, loaded on first read.
+ */
+const semconvConstants: Plugin = {
+  name: 'semconv-constants',
+  setup(bundler) {
+    bundler.onResolve({ filter: new RegExp(`^${SEMCONV.replace(/[/.]/g, '\\$&')}$`) }, async (args) => {
+      if (args.pluginData === SEMCONV_NAMESPACE) return undefined; // the real package, for what is not a constant
+      // Resolved as a require for every importer: one copy of the constants, read off the CommonJS entry.
+      const real = await bundler.resolve(args.path, { kind: 'require-call', importer: args.importer, resolveDir: args.resolveDir, pluginData: SEMCONV_NAMESPACE });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: `${real.path}${CONSTANTS_SUFFIX}`, namespace: SEMCONV_NAMESPACE };
+    });
+    bundler.onLoad({ filter: /.*/, namespace: SEMCONV_NAMESPACE }, (args) => {
+      const realPath = args.path.slice(0, -CONSTANTS_SUFFIX.length);
+      const exported = createRequire(realPath)(realPath) as Record<string, unknown>;
+      const constants: Record<string, string | number> = {};
+      const others: string[] = [];
+      for (const [name, value] of Object.entries(exported)) {
+        if (typeof value === 'string' || typeof value === 'number') constants[name] = value;
+        else others.push(name);
+      }
+      const lazy = others.map((name) => `Object.defineProperty(module.exports, ${JSON.stringify(name)}, { enumerable: true, get: () => load()[${JSON.stringify(name)}] });`);
+      const contents = [
+        `let real;`,
+        `const load = () => (real ??= require(${JSON.stringify(realPath)}));`,
+        `module.exports = ${JSON.stringify(constants)};`,
+        ...lazy,
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: dirname(realPath), pluginData: SEMCONV_NAMESPACE };
+    });
+  },
+};
+
 export interface BundleResult {
   outDir: string;
   /** esbuild's account of every output file and the inputs in it (the files are the `.cjs` ones). */
@@ -178,7 +253,7 @@ export async function bundleCli(outDir: string, entries: Record<string, string> 
     platform: 'node',
     target: 'node20',
     external: EXTERNAL_PACKAGES,
-    plugins: [lazySdkPackages, zodLocalesOnDemand, promClientOnDemand],
+    plugins: [lazySdkPackages, zodLocalesOnDemand, promClientOnDemand, semconvConstants],
     outExtension: { '.js': '.cjs' },
     chunkNames: 'chunk-[hash]',
     sourcemap: 'external',

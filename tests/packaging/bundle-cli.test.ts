@@ -85,6 +85,33 @@ void registry.getMetricsAsJSON().then((series) =>
     expect(seen.series).toBeGreaterThan(10); // the counter and the default metrics
   });
 
+  it("holds OpenTelemetry's semantic-convention constants as written at build time, every export the package's own value", async () => {
+    const probe = join(temp.dir, 'semconv-probe.ts');
+    writeFileSync(
+      probe,
+      `import * as semconv from '@opentelemetry/semantic-conventions';
+const read = (name: string) => (semconv as Record<string, unknown>)[name];
+console.log(JSON.stringify(Object.fromEntries(Object.keys(semconv).filter((name) => name !== 'default').map((name) => [name, typeof read(name) === 'function' ? 'function' : read(name)]))));
+`,
+    );
+    const probed = await bundleCli(join(temp.dir, 'semconv-probe'), { probe });
+    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(result.stderr).toBe('');
+    const real = await import('@opentelemetry/semantic-conventions');
+    const expected = Object.fromEntries(
+      Object.keys(real)
+        .filter((name) => name !== 'default')
+        .map((name) => {
+          const value = (real as Record<string, unknown>)[name];
+          return [name, typeof value === 'function' ? 'function' : value];
+        }),
+    );
+    const bundled = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(Object.keys(bundled).length).toBeGreaterThan(600);
+    expect(bundled).toEqual(expected);
+    expect(bundled.ATTR_SERVICE_NAME).toBe('service.name');
+  });
+
   it('hands the demo\'s first request to fetch before loading https, tls or fetch\'s own implementation (undici)', async () => {
     const preload = join(temp.dir, 'first-fetch-probe.cjs');
     const report = join(temp.dir, 'first-fetch.json');
