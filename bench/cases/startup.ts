@@ -8,7 +8,7 @@ import type { BenchFigure } from '../lib/report.js';
 import { list, median } from '../lib/stats.js';
 import { compileCacheFolder, runCli, runPeer } from '../lib/worker.js';
 
-const PAIRS = 7;
+const PAIRS = 11;
 const TARGET_SECONDS = 0.25;
 
 /**

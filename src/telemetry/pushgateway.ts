@@ -1,6 +1,7 @@
 import { Agent } from 'node:http';
 import { Pushgateway, Registry } from 'prom-client';
 import { z } from 'zod';
+import { buildOnce } from '../config/build-once.js';
 import type { SyncMetrics } from './metrics.js';
 import { exclusively } from './metrics-render.js';
 import { parseSampleValue, renderMerged, type Family, type Sample } from './push-merge.js';
@@ -18,20 +19,28 @@ export interface PushTarget {
 
 export type PushOutcome = { ok: true; samples: number } | { ok: false; error: string };
 
-const apiSample = z.object({
-  labels: z.record(z.string(), z.string()),
-  value: z.string().optional(),
-  buckets: z.record(z.string(), z.string()).optional(),
-  count: z.string().optional(),
-  sum: z.string().optional(),
+/** The Pushgateway API's answers, built on a run's first push (config/build-once.ts), not at import. */
+const apiSchemas = buildOnce(() => {
+  const apiSample = z.object({
+    labels: z.record(z.string(), z.string()),
+    value: z.string().optional(),
+    buckets: z.record(z.string(), z.string()).optional(),
+    count: z.string().optional(),
+    sum: z.string().optional(),
+  });
+  return {
+    apiSample,
+    apiFamily: z.object({ type: z.string(), metrics: z.array(apiSample) }),
+    apiBody: z.object({ status: z.literal('success'), data: z.array(z.object({ labels: z.record(z.string(), z.string()) }).catchall(z.unknown())) }),
+  };
 });
-const apiFamily = z.object({ type: z.string(), metrics: z.array(apiSample) });
-const apiBody = z.object({ status: z.literal('success'), data: z.array(z.object({ labels: z.record(z.string(), z.string()) }).catchall(z.unknown())) });
+type ApiSample = z.infer<ReturnType<typeof apiSchemas>['apiSample']>;
 
 /** The group's current samples per family, from the Pushgateway's `/api/v1/metrics`. */
 async function previousSamples(target: PushTarget): Promise<Map<string, Sample[]>> {
   const response = await fetch(new URL('api/v1/metrics', withSlash(target.url)), { signal: AbortSignal.timeout(target.timeoutMs) });
   if (!response.ok) throw new Error(`GET /api/v1/metrics answered ${response.status}`);
+  const { apiBody, apiFamily } = apiSchemas();
   const body = apiBody.safeParse(await response.json().catch(() => undefined));
   if (!body.success) throw new Error('GET /api/v1/metrics did not answer the Pushgateway JSON API');
   const wanted: Record<string, string> = { job: target.job, ...target.grouping };
@@ -44,7 +53,7 @@ async function previousSamples(target: PushTarget): Promise<Map<string, Sample[]
   return samples;
 }
 
-function samplesOf(name: string, m: z.infer<typeof apiSample>): Sample[] {
+function samplesOf(name: string, m: ApiSample): Sample[] {
   if (m.value !== undefined) return [{ name, labels: m.labels, value: parseSampleValue(m.value) }];
   if (!m.buckets) return [];
   return [

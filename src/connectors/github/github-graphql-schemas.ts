@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { buildOnce } from '../../config/build-once.js';
 import { SyncError } from '../../errors/sync-error.js';
 
 /*
@@ -6,61 +7,80 @@ import { SyncError } from '../../errors/sync-error.js';
  * field names and values), so a destination stores the same row whichever API read it.
  */
 
-const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
-/** `fullDatabaseId` is a BigInt sent as a string; GitHub's IDs stay far below 2^53. */
-const bigId = z.string().regex(/^\d{1,15}$/, 'expected a decimal ID').transform(Number);
-const actor = z.object({ __typename: z.string().optional(), login: z.string() }).nullable();
+/** Built on the first answer read, not at import: a run's start-up does not pay for them. */
+const schemas = buildOnce(buildSchemas);
+type Schemas = ReturnType<typeof buildSchemas>;
 
-const repository = z.object({
-  databaseId: z.number().int(),
-  id: z.string(),
-  name: z.string(),
-  nameWithOwner: z.string(),
-  owner: z.object({ login: z.string() }),
-  isPrivate: z.boolean(),
-  defaultBranchRef: z.object({ name: z.string() }).nullable(),
-  url: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+function buildSchemas() {
+  const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+  /** `fullDatabaseId` is a BigInt sent as a string; GitHub's IDs stay far below 2^53. */
+  const bigId = z.string().regex(/^\d{1,15}$/, 'expected a decimal ID').transform(Number);
+  const actor = z.object({ __typename: z.string().optional(), login: z.string() }).nullable();
 
-const review = z.object({
-  id: z.string(),
-  fullDatabaseId: bigId,
-  state: z.string(),
-  author: actor,
-  submittedAt: z.string().nullable(),
-  body: z.string(),
-  url: z.string(),
-});
+  const repository = z.object({
+    databaseId: z.number().int(),
+    id: z.string(),
+    name: z.string(),
+    nameWithOwner: z.string(),
+    owner: z.object({ login: z.string() }),
+    isPrivate: z.boolean(),
+    defaultBranchRef: z.object({ name: z.string() }).nullable(),
+    url: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  });
 
-const reviewPage = z.object({ nodes: z.array(review), pageInfo });
+  const review = z.object({
+    id: z.string(),
+    fullDatabaseId: bigId,
+    state: z.string(),
+    author: actor,
+    submittedAt: z.string().nullable(),
+    body: z.string(),
+    url: z.string(),
+  });
 
-const pullRequest = z.object({
-  id: z.string(),
-  fullDatabaseId: bigId,
-  number: z.number().int(),
-  title: z.string(),
-  state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
-  isDraft: z.boolean(),
-  author: actor,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  closedAt: z.string().nullable(),
-  mergedAt: z.string().nullable(),
-  headRefName: z.string(),
-  baseRefName: z.string(),
-  url: z.string(),
-  reviews: reviewPage.optional(),
-});
+  const reviewPage = z.object({ nodes: z.array(review), pageInfo });
 
-const repositoryPage = z.object({ nodes: z.array(repository), pageInfo });
-const pullRequestPage = z.object({ nodes: z.array(pullRequest), pageInfo });
+  const pullRequest = z.object({
+    id: z.string(),
+    fullDatabaseId: bigId,
+    number: z.number().int(),
+    title: z.string(),
+    state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+    isDraft: z.boolean(),
+    author: actor,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+    mergedAt: z.string().nullable(),
+    headRefName: z.string(),
+    baseRefName: z.string(),
+    url: z.string(),
+    reviews: reviewPage.optional(),
+  });
 
-export type GraphqlRepository = z.infer<typeof repository>;
-export type GraphqlPullRequest = z.infer<typeof pullRequest>;
-export type GraphqlReview = z.infer<typeof review>;
-export type PageInfo = z.infer<typeof pageInfo>;
+  const repositoryPage = z.object({ nodes: z.array(repository), pageInfo });
+  const pullRequestPage = z.object({ nodes: z.array(pullRequest), pageInfo });
+
+  return {
+    repository,
+    pullRequest,
+    review,
+    pageInfo,
+    actor,
+    // The answers' envelopes, built once with the rest (a schema built per call compiles its checks per call).
+    orgRepositories: z.object({ organization: z.object({ repositories: repositoryPage }) }),
+    repositoryAnswer: z.object({ repository }),
+    pullRequestAnswer: z.object({ repository: z.object({ pullRequests: pullRequestPage }) }),
+    reviewAnswer: z.object({ node: z.object({ reviews: reviewPage }) }),
+  };
+}
+
+export type GraphqlRepository = z.infer<Schemas['repository']>;
+export type GraphqlPullRequest = z.infer<Schemas['pullRequest']>;
+export type GraphqlReview = z.infer<Schemas['review']>;
+export type PageInfo = z.infer<Schemas['pageInfo']>;
 
 function parse<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const result = schema.safeParse(data);
@@ -70,16 +90,16 @@ function parse<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
 }
 
 export const parseOrgRepositories = (data: unknown) =>
-  parse(z.object({ organization: z.object({ repositories: repositoryPage }) }), data, 'organization repository page').organization.repositories;
+  parse(schemas().orgRepositories, data, 'organization repository page').organization.repositories;
 export const parseRepository = (data: unknown, fullName: string) =>
-  parse(z.object({ repository: repository }), data, `repository (${fullName})`).repository;
+  parse(schemas().repositoryAnswer, data, `repository (${fullName})`).repository;
 export const parsePullRequestPage = (data: unknown, fullName: string) =>
-  parse(z.object({ repository: z.object({ pullRequests: pullRequestPage }) }), data, `pull request page (${fullName})`).repository.pullRequests;
+  parse(schemas().pullRequestAnswer, data, `pull request page (${fullName})`).repository.pullRequests;
 export const parseReviewPage = (data: unknown, key: string) =>
-  parse(z.object({ node: z.object({ reviews: reviewPage }) }), data, `review page (${key})`).node.reviews;
+  parse(schemas().reviewAnswer, data, `review page (${key})`).node.reviews;
 
 /** REST writes bots as `name[bot]`; GraphQL's Bot login is the bare name. */
-function userOf(author: z.infer<typeof actor>): { login: string } | null {
+function userOf(author: z.infer<Schemas['actor']>): { login: string } | null {
   if (author === null) return null;
   return { login: author.__typename === 'Bot' ? `${author.login}[bot]` : author.login };
 }
