@@ -128,6 +128,33 @@ export async function runPeer(args: Omit<PeerArgs, 'dir'>): Promise<PeerRun> {
   }
 }
 
+const EXIT_AT_FIRST_FETCH = join(ROOT, 'bench/lib/exit-at-first-fetch.cjs');
+const CALLGRIND = ['valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file'];
+
+/**
+ * Instructions (callgrind, whole process) from its start to its first call of fetch, where a
+ * preload ends it (bench/lib/exit-at-first-fetch.cjs): the demo (`cli`, run in `cwd`) or the peer.
+ * Unlike a start-up's milliseconds, which a shared machine's load moves by ±15% run to run.
+ */
+export async function instructionsToFirstFetch(
+  target: { cli: string[]; cwd: string; env: Record<string, string> } | { peer: Omit<PeerArgs, 'dir'> },
+): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-first-fetch-'));
+  try {
+    const flags = ['--require', EXIT_AT_FIRST_FETCH];
+    const run =
+      'cli' in target
+        ? await spawnCompiled('bundle/syncscope.js', target.cli, target.env, flags, target.cwd, CALLGRIND)
+        : await spawnCompiled('bench/peer-worker.js', [JSON.stringify({ ...target.peer, dir })], {}, flags, ROOT, CALLGRIND);
+    if (!('firstFetchAtMs' in JSON.parse(run.lastLine))) throw new Error(`bench: the run ended before its first fetch: ${run.lastLine}`);
+    const collected = /Collected : (\d+)/.exec(run.stderr)?.[1];
+    if (!collected) throw new Error(`bench: callgrind printed no instruction count: ${run.stderr.slice(-500)}`);
+    return Number(collected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The bundled CLI (`syncscope <argv>`) in `cwd`, as a user runs it; resolves with its spawn time. */
 export async function runCli(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<{ spawnedAtMs: number; processMs: number; stdout: string }> {
   const run = await spawnCompiled('bundle/syncscope.js', argv, env, [], cwd);
