@@ -16,7 +16,9 @@ export interface ParseOptions {
 export function parsePipelineConfig(raw: unknown, origin = 'config', options: ParseOptions = {}): PipelineConfig {
   const merged = withEnvironment(raw, options.environment, origin);
   const kind = kindOf(merged, origin, options.locate);
-  const result = schemaForKind(kind).safeParse(merged);
+  // Parsed once per run: zod's compiled fast path (a `new Function` per object schema, built on
+  // its first parse) would cost more to build than it saves on one parse.
+  const result = schemaForKind(kind).safeParse(merged, { jitless: true });
   if (result.success) return result.data;
   const where = options.environment ? `${origin} (environment ${options.environment})` : origin;
   throw new ConfigError(`${where} is invalid:\n${formatIssues(result.error.issues, lineFinder(options))}`);

@@ -31,7 +31,7 @@ const PIPELINE_EXTENSIONS = new Set(['.toml', '.yaml', '.yml']);
 export async function loadServiceConfig(path: string | undefined, env: Env = process.env): Promise<LoadedService> {
   const origin = path ? `service config ${path}` : 'service defaults';
   const raw = path ? await readConfigFile(path) : {};
-  const parsed = serviceConfigSchema.safeParse(raw);
+  const parsed = serviceConfigSchema.safeParse(raw, { jitless: true }); // once per process: see load-config.ts
   if (!parsed.success) throw new ConfigError(`${origin} is invalid:\n${formatIssues(parsed.error.issues)}`);
   const config = parsed.data;
   const base = path ? dirname(resolve(path)) : process.cwd();
