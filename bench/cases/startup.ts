@@ -1,17 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { startGithubSimulator } from '../../src/simulator/github/index.js';
 import { startOtlpReceiver } from '../lib/otlp-endpoints.js';
 import type { BenchFigure } from '../lib/report.js';
 import { list, median } from '../lib/stats.js';
-import { compileCacheFolder, instructionsToFirstFetch, runCli, runPeer } from '../lib/worker.js';
+import { compileCacheFolder, instructionsToFirstFetch, MACHINE_ONLY_VARIABLES, runCli, runPeer, timeNode } from '../lib/worker.js';
 
 const PAIRS = 11;
 const TARGET_SECONDS = 0.25;
 /** Callgrind runs per side: counts repeat within ~1%, so two (median = mean) are enough. */
 const COUNTED_PAIRS = 2;
+const EMPTY_SCRIPT = resolve(import.meta.dirname, '../lib/empty-script.cjs');
 
 /**
  * Start-up: from spawning the process to its first API request. Syncscope: `syncscope demo` as a
@@ -35,6 +36,9 @@ export async function startup(): Promise<BenchFigure[]> {
   const firstRun: number[] = [];
   const exporting: number[] = [];
   const peer: number[] = [];
+  const node: number[] = [];
+  const nodeWithCaCerts: number[] = [];
+  const caCerts = process.env.NODE_EXTRA_CA_CERTS;
   const demoInstructions: number[] = [];
   const peerInstructions: number[] = [];
   const peerArgs = { baseUrl: sim.url, org: sim.org, perPage: 100, concurrency: 4, includeReviews: false };
@@ -50,6 +54,8 @@ export async function startup(): Promise<BenchFigure[]> {
       exporting.push(await demoStartup(exportingEnv));
       const run = await runPeer(peerArgs);
       peer.push(run.firstRequestAtMs - run.spawnedAtMs);
+      node.push(await timeNode(EMPTY_SCRIPT));
+      if (caCerts) nodeWithCaCerts.push(await timeNode(EMPTY_SCRIPT, { NODE_EXTRA_CA_CERTS: caCerts }));
     }
     for (let i = 0; i < COUNTED_PAIRS; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-startup-'));
@@ -82,6 +88,20 @@ export async function startup(): Promise<BenchFigure[]> {
     },
     { case: 'startup', metric: 'peer: process start → first API request', value: peerMs / 1000, unit: 's', note: `median of ${PAIRS}: ${list(peer, 1000)} s` },
     { case: 'startup', metric: 'start-up, Syncscope demo ÷ peer', value: demoMs / peerMs, unit: '×', note: 'the demo also opens its run store and starts its simulator first' },
+    {
+      case: 'startup', metric: 'Node itself (an empty script): process start → exit', value: median(node) / 1000, unit: 's',
+      note: `median of ${PAIRS}: ${list(node, 1000, 3)} s; the floor under both start-ups`,
+    },
+    ...(caCerts
+      ? [{
+          case: 'startup', metric: "Node itself with this machine's NODE_EXTRA_CA_CERTS: process start → exit", value: median(nodeWithCaCerts) / 1000, unit: 's',
+          note: `median of ${PAIRS}: ${list(nodeWithCaCerts, 1000, 3)} s; Node parses the file's certificates before any JavaScript runs, in every process: ${MACHINE_ONLY_VARIABLES.join(', ')} is left out of every process the bench starts (bench/lib/worker.ts)`,
+        }]
+      : []),
+    {
+      case: 'startup', metric: "start-up above Node's own, Syncscope demo ÷ peer", value: (demoMs - median(node)) / (peerMs - median(node)), unit: '×',
+      note: 'each median minus the empty script\'s: what each program itself does before its first request',
+    },
     {
       case: 'startup',
       metric: 'instructions from process start to the first fetch call, Syncscope demo ÷ peer (callgrind)',

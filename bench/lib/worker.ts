@@ -203,6 +203,15 @@ async function spawnCompiled(entry: string, argv: string[], env: Record<string, 
   return { stdout, lastLine, stderr, spawnedAtMs, processMs, exitLagMs: exitedAt - lastOutputAt };
 }
 
+/** Spawn to exit of `node <file>` (an empty script, say) with the bench's environment plus `env`, ms. */
+export async function timeNode(file: string, env: Record<string, string> = {}): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [file], { cwd: ROOT, env: { ...(await benchEnv()), ...env }, stdio: 'ignore' });
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  if (code !== 0) throw new Error(`bench: node ${file} exited ${code}`);
+  return performance.now() - started;
+}
+
 /** Starts the bundled CLI as a long-lived process (e.g. `syncscope worker`); the caller stops it. */
 export async function startCompiledCli(argv: string[], env: Record<string, string>): Promise<ChildProcess> {
   const outDir = await compiledWorker();
@@ -210,9 +219,17 @@ export async function startCompiledCli(argv: string[], env: Record<string, strin
   return spawn(process.execPath, [join(outDir, 'bundle/syncscope.js'), ...argv], { cwd: ROOT, env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** The bench's environment without OTEL_ and SYNCSCOPE_ settings, with the bench's own compile cache. */
+/**
+ * Set in the environment the bench runs in, and left out of every process it spawns: Node parses
+ * the certificates of NODE_EXTRA_CA_CERTS at start-up, before any JavaScript runs (a system bundle
+ * of ~140 costs every process ~75 ms and ~400 M instructions). The bench talks plain HTTP to
+ * local simulators, so no TLS is lost; what the setting costs is printed by the start-up case.
+ */
+export const MACHINE_ONLY_VARIABLES = ['NODE_EXTRA_CA_CERTS'];
+
+/** The bench's environment without OTEL_ and SYNCSCOPE_ settings (nor MACHINE_ONLY_VARIABLES), with the bench's own compile cache. */
 async function benchEnv(): Promise<NodeJS.ProcessEnv> {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && !k.startsWith('SYNCSCOPE_') && !MACHINE_ONLY_VARIABLES.includes(k)) env[k] = v;
   return { ...env, SYNCSCOPE_COMPILE_CACHE: await compileCacheFolder() };
 }
