@@ -1,7 +1,7 @@
 import { URL_CREDENTIALS_MESSAGE, urlCarriesCredentials } from './url-credentials.js';
 import { z } from 'zod';
 import { buildOnce } from './build-once.js';
-import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, pipelineOrganization, reportsSection, storeSection } from './sections.js';
+import { pipelineSchema } from './sections.js';
 
 /* The orders pipeline: pending rows of an order table (SQLite or PostgreSQL) → Monday.com groups and items. */
 
@@ -101,25 +101,12 @@ function buildOrdersPipelineSchema() {
     })
     .strict();
 
-  return z
-    .object({
-      pipeline: z
-        .object({
-          name: pipelineName,
-          organization: pipelineOrganization,
-          kind: z.literal('orders').describe('Pipeline kind: orders (order rows → Monday.com).'),
-        })
-        .strict(),
-      source: orderTableSource,
-      destination: mondayDestination,
-      store: storeSection,
-      options: optionsSection({ batch_size: 50, partition_concurrency: 4 }),
-      api: apiSection,
-      audit: auditSection,
-      reports: reportsSection,
-      environments: environmentsSection,
-    })
-    .strict();
+  return pipelineSchema({
+    kind: z.literal('orders').describe('Pipeline kind: orders (order rows → Monday.com).'),
+    source: orderTableSource,
+    destination: mondayDestination,
+    options: { batch_size: 50, partition_concurrency: 4 },
+  });
 }
 
 export type OrdersPipelineConfig = z.infer<ReturnType<typeof buildOrdersPipelineSchema>>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { buildOnce } from './build-once.js';
 import { ordersPipelineSchema, type OrdersPipelineConfig, type OrdersPipelineConfigInput } from './orders-pipeline-schema.js';
 import { URL_CREDENTIALS_MESSAGE, urlCarriesCredentials } from './url-credentials.js';
-import { apiSection, auditSection, environmentsSection, optionsSection, pipelineName, pipelineOrganization, reportsSection, storeSection } from './sections.js';
+import { pipelineSchema } from './sections.js';
 
 export { postgresStore, sqliteStore } from './sections.js';
 
@@ -49,25 +49,12 @@ function buildGithubPipelineSchema() {
     })
     .strict();
 
-  return z
-    .object({
-      pipeline: z
-        .object({
-          name: pipelineName,
-          organization: pipelineOrganization,
-          kind: z.literal('github').default('github').describe('Pipeline kind: github (pull requests → SQLite) or orders (order rows → Monday.com).'),
-        })
-        .strict(),
-      source: githubSource,
-      destination: sqliteDestination,
-      store: storeSection,
-      options: optionsSection({ batch_size: 100, partition_concurrency: 4 }),
-      api: apiSection,
-      audit: auditSection,
-      reports: reportsSection,
-      environments: environmentsSection,
-    })
-    .strict();
+  return pipelineSchema({
+    kind: z.literal('github').default('github').describe('Pipeline kind: github (pull requests → SQLite) or orders (order rows → Monday.com).'),
+    source: githubSource,
+    destination: sqliteDestination,
+    options: { batch_size: 100, partition_concurrency: 4 },
+  });
 }
 
 export const PIPELINE_KINDS = ['github', 'orders'] as const;

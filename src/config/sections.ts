@@ -91,3 +91,28 @@ export const environmentsSection = z
   .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'an environment name: letters, digits, - and _'), z.record(z.string(), z.unknown()))
   .optional()
   .describe('Named overrides selected with --environment NAME.');
+
+/**
+ * One pipeline kind's whole config: its `pipeline` table with its own `kind`, its source and
+ * destination, its batching defaults, and the sections every kind shares.
+ */
+export function pipelineSchema<Kind extends z.ZodType, Source extends z.ZodType, Destination extends z.ZodType>(parts: {
+  kind: Kind;
+  source: Source;
+  destination: Destination;
+  options: Parameters<typeof optionsSection>[0];
+}) {
+  return z
+    .object({
+      pipeline: z.object({ name: pipelineName, organization: pipelineOrganization, kind: parts.kind }).strict(),
+      source: parts.source,
+      destination: parts.destination,
+      store: storeSection,
+      options: optionsSection(parts.options),
+      api: apiSection,
+      audit: auditSection,
+      reports: reportsSection,
+      environments: environmentsSection,
+    })
+    .strict();
+}
