@@ -180,6 +180,35 @@ const promClientOnDemand: Plugin = {
   },
 };
 
+/**
+ * Requires, in packages' own files, of modules used only on a path Syncscope does not take at
+ * start-up: each binding, always called as a function there, becomes a function that requires the
+ * module on its first call. winston's debug logger (@dabh/diagnostics) colours its namespaces with
+ * colorspace and kuler, which it loads at import (4 ms of the demo's start-up) though it only
+ * writes when `DEBUG` names winston.
+ */
+const DEFERRED_REQUIRES: ReadonlyArray<{ file: RegExp; bindings: Readonly<Record<string, string>> }> = [
+  { file: /[\\/]node_modules[\\/]@dabh[\\/]diagnostics[\\/]modifiers[\\/]namespace-ansi\.js$/, bindings: { colorspace: '@so-ric/colorspace', kuler: 'kuler' } },
+];
+
+const deferredRequires: Plugin = {
+  name: 'deferred-requires',
+  setup(bundler) {
+    for (const { file, bindings } of DEFERRED_REQUIRES) {
+      bundler.onLoad({ filter: file }, (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        for (const [binding, specifier] of Object.entries(bindings)) {
+          const eager = `var ${binding} = require('${specifier}');`;
+          // A release that writes it otherwise fails the build rather than load it eagerly unnoticed.
+          if (!source.includes(eager)) return { errors: [{ text: `deferred-requires: ${args.path} no longer has \`${eager}\`` }] };
+          source = source.replace(eager, `var ${binding} = function () { return require('${specifier}').apply(this, arguments); };`);
+        }
+        return { contents: source, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    }
+  },
+};
+
 const SEMCONV = '@opentelemetry/semantic-conventions';
 const SEMCONV_NAMESPACE = 'syncscope-semconv-constants';
 const CONSTANTS_SUFFIX = '.constants.cjs';
@@ -253,7 +282,7 @@ export async function bundleCli(outDir: string, entries: Record<string, string> 
     platform: 'node',
     target: 'node20',
     external: EXTERNAL_PACKAGES,
-    plugins: [lazySdkPackages, zodLocalesOnDemand, promClientOnDemand, semconvConstants],
+    plugins: [lazySdkPackages, zodLocalesOnDemand, promClientOnDemand, semconvConstants, deferredRequires],
     outExtension: { '.js': '.cjs' },
     chunkNames: 'chunk-[hash]',
     sourcemap: 'external',

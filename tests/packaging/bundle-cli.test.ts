@@ -112,6 +112,26 @@ console.log(JSON.stringify(Object.fromEntries(Object.keys(semconv).filter((name)
     expect(bundled.ATTR_SERVICE_NAME).toBe('service.name');
   });
 
+  it("colours winston's debug namespaces with modules it loads on their first use", async () => {
+    const probe = join(temp.dir, 'diagnostics-probe.ts');
+    writeFileSync(
+      probe,
+      `// @ts-expect-error: no types; winston's own debug logger
+import diagnostics from '@dabh/diagnostics';
+diagnostics('winston:probe', { force: true, colors: true })('hello');
+`,
+    );
+    const probed = await bundleCli(join(temp.dir, 'diagnostics-probe'), { probe });
+    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(result.stderr).toBe('');
+    // What the package itself writes, unbundled: the namespace in colorspace's colour for it, by kuler.
+    const unbundled = await collect(
+      spawn(process.execPath, ['-e', "require('@dabh/diagnostics')('winston:probe', { force: true, colors: true })('hello')"], { cwd: REPO_ROOT, env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    expect(unbundled.stdout).toMatch(/^\u001b\[38;5;\d+mwinston:probe:\u001b\[39;49m hello/);
+    expect(result.stdout).toBe(unbundled.stdout);
+  });
+
   it('hands the demo\'s first request to fetch before loading https, tls or fetch\'s own implementation (undici)', async () => {
     const preload = join(temp.dir, 'first-fetch-probe.cjs');
     const report = join(temp.dir, 'first-fetch.json');
