@@ -1,7 +1,6 @@
-import { URL_CREDENTIALS_MESSAGE, urlCarriesCredentials } from './url-credentials.js';
 import { z } from 'zod';
 import { buildOnce } from './build-once.js';
-import { pipelineSchema } from './sections.js';
+import { apiUrl, pipelineSchema } from './sections.js';
 
 /* The orders pipeline: pending rows of an order table (SQLite or PostgreSQL) → Monday.com groups and items. */
 
@@ -82,11 +81,7 @@ function buildOrdersPipelineSchema() {
   const mondayDestination = z
     .object({
       type: z.literal('monday'),
-      api_url: z
-        .url()
-        .refine((url) => !urlCarriesCredentials(url), URL_CREDENTIALS_MESSAGE)
-        .default('https://api.monday.com/v2')
-        .describe('Monday.com GraphQL endpoint; the simulator\'s URL in development. No credentials in it (exit 2).'),
+      api_url: apiUrl('https://api.monday.com/v2', 'Monday.com GraphQL endpoint; the simulator\'s URL in development.'),
       api_version: z.string().regex(/^(\d{4}-\d{2}|current|stable)$/).default('2026-10').describe('Sent as the API-Version header (Monday makes it mandatory).'),
       token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').default('MONDAY_API_TOKEN').describe('Environment variable holding the API token. Tokens never go in config files.'),
       board_id: z.string().regex(/^\d+$/, 'a numeric board ID').describe('The board the groups and items go to.'),

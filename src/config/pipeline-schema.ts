@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { buildOnce } from './build-once.js';
 import { ordersPipelineSchema, type OrdersPipelineConfig, type OrdersPipelineConfigInput } from './orders-pipeline-schema.js';
-import { URL_CREDENTIALS_MESSAGE, urlCarriesCredentials } from './url-credentials.js';
-import { pipelineSchema } from './sections.js';
+import { apiUrl, pipelineSchema } from './sections.js';
 
 export { postgresStore, sqliteStore } from './sections.js';
 
@@ -16,11 +15,7 @@ function buildGithubPipelineSchema() {
   const githubSource = z
     .object({
       type: z.literal('github'),
-      base_url: z
-        .url()
-        .refine((url) => !urlCarriesCredentials(url), URL_CREDENTIALS_MESSAGE)
-        .default('https://api.github.com')
-        .describe('GitHub API root; a GitHub Enterprise or simulator URL. No credentials in it (exit 2).'),
+      base_url: apiUrl('https://api.github.com', 'GitHub API root; a GitHub Enterprise or simulator URL.'),
       token_env: z
         .string()
         .default('GITHUB_TOKEN')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { organizationId } from './organization.js';
+import { URL_CREDENTIALS_MESSAGE, urlCarriesCredentials } from './url-credentials.js';
 import { DEFAULT_SECRET_KEYS } from './secret-keys.js';
 
 /* Config sections every pipeline kind shares: its name, run store, engine options, API client, audit, reports. */
@@ -115,4 +116,13 @@ export function pipelineSchema<Kind extends z.ZodType, Source extends z.ZodType,
       environments: environmentsSection,
     })
     .strict();
+}
+
+/** An API's root URL, refused when it carries credentials (url-credentials.ts): a connector's base URL. */
+export function apiUrl(defaultUrl: string, description: string) {
+  return z
+    .url()
+    .refine((url) => !urlCarriesCredentials(url), URL_CREDENTIALS_MESSAGE)
+    .default(defaultUrl)
+    .describe(`${description} No credentials in it (exit 2).`);
 }
