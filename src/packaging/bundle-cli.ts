@@ -150,58 +150,58 @@ const zodLocalesOnDemand: Plugin = {
   },
 };
 
-const PROM_CLIENT_INDEX = /[\\/]node_modules[\\/]prom-client[\\/]index\.js$/;
-/** prom-client's exports that Syncscope reaches only at a run's end or never, and what they load. */
-const PROM_CLIENT_ON_DEMAND: Readonly<Record<string, string>> = {
-  Pushgateway: './lib/pushgateway', // http, https, zlib: only when a run pushes its metrics
-  collectDefaultMetrics: './lib/defaultMetrics', // perf_hooks and a dozen metric modules: never called
-  AggregatorRegistry: './lib/cluster', // cluster: never used
-};
+/** One line of a package's file rewritten so that what it requires loads on first use. */
+interface OnDemandLine {
+  eager: string;
+  lazy: string;
+}
+
+/** `exports.<name> = require('<path>')` as a getter: the part loads when the export is first read. */
+const exportOnFirstRead = (name: string, path: string): OnDemandLine => ({
+  eager: `exports.${name} = require('${path}');`,
+  lazy: `Object.defineProperty(exports, '${name}', { enumerable: true, get: () => require('${path}') });`,
+});
+
+/** `var <binding> = require('<specifier>')`, a binding only ever called, as a function that requires on its first call. */
+const bindingOnFirstCall = (binding: string, specifier: string): OnDemandLine => ({
+  eager: `var ${binding} = require('${specifier}');`,
+  lazy: `var ${binding} = function () { return require('${specifier}').apply(this, arguments); };`,
+});
 
 /**
- * prom-client's index requires every part of the library at load; three of them, which pull in
- * Node's http, https, zlib, perf_hooks and cluster (6 ms of the demo's start-up before its first
- * request), become getters that require the part on first read. Still bundled and still the
- * same objects: `import { Pushgateway } from 'prom-client'` reads the export when it is used.
+ * Requires in packages' own files of parts Syncscope reaches only at a run's end or never, loaded
+ * on first use instead of at import. Still bundled and still the same objects.
+ * - prom-client's index requires every part of the library at load; three of them pull in Node's
+ *   http, https, zlib, perf_hooks and cluster (6 ms of the demo's start-up before its first request):
+ *   `import { Pushgateway } from 'prom-client'` reads the export when it is used.
+ * - winston's debug logger (@dabh/diagnostics) colours its namespaces with colorspace and kuler,
+ *   which it loads at import (4 ms) though it only writes when `DEBUG` names winston.
  */
-const promClientOnDemand: Plugin = {
-  name: 'prom-client-on-demand',
-  setup(bundler) {
-    bundler.onLoad({ filter: PROM_CLIENT_INDEX }, (args) => {
-      let source = readFileSync(args.path, 'utf8');
-      for (const [name, path] of Object.entries(PROM_CLIENT_ON_DEMAND)) {
-        const eager = `exports.${name} = require('${path}');`;
-        // A prom-client release that writes its index otherwise fails the build rather than load all eagerly unnoticed.
-        if (!source.includes(eager)) return { errors: [{ text: `prom-client-on-demand: ${args.path} no longer has \`${eager}\`` }] };
-        source = source.replace(eager, `Object.defineProperty(exports, '${name}', { enumerable: true, get: () => require('${path}') });`);
-      }
-      return { contents: source, loader: 'js', resolveDir: dirname(args.path) };
-    });
+const ON_DEMAND_LINES: ReadonlyArray<{ file: RegExp; lines: readonly OnDemandLine[] }> = [
+  {
+    file: /[\\/]node_modules[\\/]prom-client[\\/]index\.js$/,
+    lines: [
+      exportOnFirstRead('Pushgateway', './lib/pushgateway'), // http, https, zlib: only when a run pushes its metrics
+      exportOnFirstRead('collectDefaultMetrics', './lib/defaultMetrics'), // perf_hooks and a dozen metric modules: never called
+      exportOnFirstRead('AggregatorRegistry', './lib/cluster'), // cluster: never used
+    ],
   },
-};
-
-/**
- * Requires, in packages' own files, of modules used only on a path Syncscope does not take at
- * start-up: each binding, always called as a function there, becomes a function that requires the
- * module on its first call. winston's debug logger (@dabh/diagnostics) colours its namespaces with
- * colorspace and kuler, which it loads at import (4 ms of the demo's start-up) though it only
- * writes when `DEBUG` names winston.
- */
-const DEFERRED_REQUIRES: ReadonlyArray<{ file: RegExp; bindings: Readonly<Record<string, string>> }> = [
-  { file: /[\\/]node_modules[\\/]@dabh[\\/]diagnostics[\\/]modifiers[\\/]namespace-ansi\.js$/, bindings: { colorspace: '@so-ric/colorspace', kuler: 'kuler' } },
+  {
+    file: /[\\/]node_modules[\\/]@dabh[\\/]diagnostics[\\/]modifiers[\\/]namespace-ansi\.js$/,
+    lines: [bindingOnFirstCall('colorspace', '@so-ric/colorspace'), bindingOnFirstCall('kuler', 'kuler')],
+  },
 ];
 
-const deferredRequires: Plugin = {
-  name: 'deferred-requires',
+const onDemandRequires: Plugin = {
+  name: 'on-demand-requires',
   setup(bundler) {
-    for (const { file, bindings } of DEFERRED_REQUIRES) {
+    for (const { file, lines } of ON_DEMAND_LINES) {
       bundler.onLoad({ filter: file }, (args) => {
         let source = readFileSync(args.path, 'utf8');
-        for (const [binding, specifier] of Object.entries(bindings)) {
-          const eager = `var ${binding} = require('${specifier}');`;
-          // A release that writes it otherwise fails the build rather than load it eagerly unnoticed.
-          if (!source.includes(eager)) return { errors: [{ text: `deferred-requires: ${args.path} no longer has \`${eager}\`` }] };
-          source = source.replace(eager, `var ${binding} = function () { return require('${specifier}').apply(this, arguments); };`);
+        for (const { eager, lazy } of lines) {
+          // A release that writes its file otherwise fails the build rather than load the part eagerly unnoticed.
+          if (!source.includes(eager)) return { errors: [{ text: `on-demand-requires: ${args.path} no longer has \`${eager}\`` }] };
+          source = source.replace(eager, lazy);
         }
         return { contents: source, loader: 'js', resolveDir: dirname(args.path) };
       });
@@ -282,7 +282,7 @@ export async function bundleCli(outDir: string, entries: Record<string, string> 
     platform: 'node',
     target: 'node20',
     external: EXTERNAL_PACKAGES,
-    plugins: [lazySdkPackages, zodLocalesOnDemand, promClientOnDemand, semconvConstants, deferredRequires],
+    plugins: [lazySdkPackages, zodLocalesOnDemand, onDemandRequires, semconvConstants],
     outExtension: { '.js': '.cjs' },
     chunkNames: 'chunk-[hash]',
     sourcemap: 'external',
