@@ -58,12 +58,7 @@ export async function startup(): Promise<BenchFigure[]> {
       if (caCerts) nodeWithCaCerts.push(await timeNode(EMPTY_SCRIPT, { NODE_EXTRA_CA_CERTS: caCerts }));
     }
     for (let i = 0; i < COUNTED_PAIRS; i++) {
-      const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-startup-'));
-      try {
-        demoInstructions.push(await instructionsToFirstFetch({ cli: demoArgv(dir), cwd: dir, env: cached }));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      demoInstructions.push(await instructionsToFirstFetch({ cli: demoArgv, env: cached }));
       peerInstructions.push(await instructionsToFirstFetch({ peer: peerArgs }));
     }
   } finally {

@@ -133,18 +133,19 @@ const CALLGRIND = ['valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/nu
 
 /**
  * Instructions (callgrind, whole process) from its start to its first call of fetch, where a
- * preload ends it (bench/lib/exit-at-first-fetch.cjs): the demo (`cli`, run in `cwd`) or the peer.
+ * preload ends it (bench/lib/exit-at-first-fetch.cjs): the bundled CLI (`cli`: its arguments for
+ * a fresh folder, in which it runs) or the peer, each given a temp folder of its own.
  * Unlike a start-up's milliseconds, which a shared machine's load moves by ±15% run to run.
  */
 export async function instructionsToFirstFetch(
-  target: { cli: string[]; cwd: string; env: Record<string, string> } | { peer: Omit<PeerArgs, 'dir'> },
+  target: { cli: (dir: string) => string[]; env: Record<string, string> } | { peer: Omit<PeerArgs, 'dir'> },
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'syncscope-bench-first-fetch-'));
   try {
     const flags = ['--require', EXIT_AT_FIRST_FETCH];
     const run =
       'cli' in target
-        ? await spawnCompiled('bundle/syncscope.js', target.cli, target.env, flags, target.cwd, CALLGRIND)
+        ? await spawnCompiled('bundle/syncscope.js', target.cli(dir), target.env, flags, dir, CALLGRIND)
         : await spawnCompiled('bench/peer-worker.js', [JSON.stringify({ ...target.peer, dir })], {}, flags, ROOT, CALLGRIND);
     if (!('firstFetchAtMs' in JSON.parse(run.lastLine))) throw new Error(`bench: the run ended before its first fetch: ${run.lastLine}`);
     const collected = /Collected : (\d+)/.exec(run.stderr)?.[1];
