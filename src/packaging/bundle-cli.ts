@@ -56,13 +56,15 @@ const SDK_NODE_FILE = /[\\/]node_modules[\\/]@opentelemetry[\\/]sdk-node[\\/]/;
  * The stand-in's source (CommonJS, as the SDK requires it): an object whose every property read
  * loads the real package once. The SDK's compiled code reads its imports as `pkg_1.Name` at the
  * time of use, never destructured at load, so nothing is required until something is built.
+ * With `early`, that one export comes from its own small file at once, without the package.
  */
-function standInSource(specifier: string): string {
-  const name = JSON.stringify(specifier);
-  return `let real;
-const load = () => (real ??= require(${name}));
+function standInSource(specifier: string, early?: { file: string; name: string }): string {
+  const earlyLines = early ? `const early = require(${JSON.stringify(early.file)})[${JSON.stringify(early.name)}];\n` : '';
+  const read = early ? `(key === ${JSON.stringify(early.name)} ? early : load()[key])` : 'load()[key]';
+  return `${earlyLines}let real;
+const load = () => (real ??= require(${JSON.stringify(specifier)}));
 module.exports = new Proxy({}, {
-  get: (_, key) => load()[key],
+  get: (_, key) => ${read},
   has: (_, key) => key in load(),
   ownKeys: () => Reflect.ownKeys(load()),
   getOwnPropertyDescriptor: (_, key) => {
@@ -71,6 +73,11 @@ module.exports = new Proxy({}, {
   },
 });
 `;
+}
+
+/** A filter matching exactly these import specifiers. */
+function exactly(specifiers: readonly string[]): RegExp {
+  return new RegExp(`^(${specifiers.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`);
 }
 
 /**
@@ -85,31 +92,14 @@ const SDK_SPLIT_PACKAGES: Readonly<Record<string, { file: string; name: string }
 };
 const SPLIT_NAMESPACE = 'syncscope-split-package';
 
-function splitSource(specifier: string, split: { file: string; name: string }): string {
-  return `const early = require(${JSON.stringify(split.file)})[${JSON.stringify(split.name)}];
-let real;
-const load = () => (real ??= require(${JSON.stringify(specifier)}));
-module.exports = new Proxy({}, {
-  get: (_, key) => (key === ${JSON.stringify(split.name)} ? early : load()[key]),
-  has: (_, key) => key in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, key) => {
-    const descriptor = Object.getOwnPropertyDescriptor(load(), key);
-    return descriptor && { ...descriptor, configurable: true };
-  },
-});
-`;
-}
-
 const lazySdkPackages: Plugin = {
   name: 'lazy-sdk-packages',
   setup(bundler) {
-    bundler.onResolve({ filter: new RegExp(`^(${Object.keys(SDK_SPLIT_PACKAGES).map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`) }, (args) =>
+    bundler.onResolve({ filter: exactly(Object.keys(SDK_SPLIT_PACKAGES)) }, (args) =>
       SDK_NODE_FILE.test(args.importer) ? { path: args.path, namespace: SPLIT_NAMESPACE } : undefined,
     );
-    bundler.onLoad({ filter: /.*/, namespace: SPLIT_NAMESPACE }, (args) => ({ contents: splitSource(args.path, SDK_SPLIT_PACKAGES[args.path]!), loader: 'js', resolveDir: ROOT }));
-    const filter = new RegExp(`^(${LAZY_SDK_PACKAGES.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    bundler.onResolve({ filter }, (args) => {
+    bundler.onLoad({ filter: /.*/, namespace: SPLIT_NAMESPACE }, (args) => ({ contents: standInSource(args.path, SDK_SPLIT_PACKAGES[args.path]!), loader: 'js', resolveDir: ROOT }));
+    bundler.onResolve({ filter: exactly(LAZY_SDK_PACKAGES) }, (args) => {
       // The stand-in's own require goes to node_modules at run time.
       if (args.namespace === LAZY_NAMESPACE) return { path: args.path, external: true };
       // Only the SDK's unused paths are deferred; Syncscope's own imports of a package bundle it.
@@ -223,7 +213,7 @@ const CONSTANTS_SUFFIX = '.constants.cjs';
 const semconvConstants: Plugin = {
   name: 'semconv-constants',
   setup(bundler) {
-    bundler.onResolve({ filter: new RegExp(`^${SEMCONV.replace(/[/.]/g, '\\$&')}$`) }, async (args) => {
+    bundler.onResolve({ filter: exactly([SEMCONV]) }, async (args) => {
       if (args.pluginData === SEMCONV_NAMESPACE) return undefined; // the real package, for what is not a constant
       // Resolved as a require for every importer: one copy of the constants, read off the CommonJS entry.
       const real = await bundler.resolve(args.path, { kind: 'require-call', importer: args.importer, resolveDir: args.resolveDir, pluginData: SEMCONV_NAMESPACE });
