@@ -29,6 +29,14 @@ describe('the bundled CLI', () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     collect(spawn(process.execPath, [join(bundle.outDir, 'syncscope.js'), ...args], { cwd: temp.dir, env: cleanEnv({ ...cacheEnv(), ...env }), stdio: ['ignore', 'pipe', 'pipe'] }));
 
+  /** Bundles `source` (TypeScript) on its own as the CLI is bundled, and runs it. */
+  const runProbe = async (name: string, source: string) => {
+    const probe = join(temp.dir, `${name}-probe.ts`);
+    writeFileSync(probe, source);
+    const probed = await bundleCli(join(temp.dir, `${name}-probe`), { probe });
+    return collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
+  };
+
   it('holds none of the SDK paths Syncscope never builds (gRPC, protobuf, declarative config)', () => {
     const inputs = Object.values(bundle.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
     for (const heavy of ['node_modules/@grpc/grpc-js/', 'node_modules/protobufjs/', 'node_modules/@opentelemetry/configuration/']) {
@@ -41,17 +49,11 @@ describe('the bundled CLI', () => {
     const inputs = Object.values(bundle.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
     expect(inputs.filter((file) => file.includes('node_modules/zod/v4/locales/')).sort()).toEqual(['node_modules/zod/v4/locales/en.js', 'node_modules/zod/v4/locales/index.js']);
 
-    const probe = join(temp.dir, 'zod-probe.ts');
-    writeFileSync(
-      probe,
-      `import { z } from 'zod';
+    const result = await runProbe('zod', `import { z } from 'zod';
 const english = z.string().safeParse(1).error?.issues[0]?.message;
 z.config(z.locales.de());
 console.log(JSON.stringify({ english, german: z.string().safeParse(1).error?.issues[0]?.message, locales: Object.keys(z.locales).length }));
-`,
-    );
-    const probed = await bundleCli(join(temp.dir, 'zod-probe'), { probe });
-    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
+`);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({
       english: 'Invalid input: expected string, received number',
@@ -62,10 +64,7 @@ console.log(JSON.stringify({ english, german: z.string().safeParse(1).error?.iss
   });
 
   it("loads prom-client's Pushgateway, default metrics and cluster registry on first use, and they are prom-client's own", async () => {
-    const probe = join(temp.dir, 'prom-probe.ts');
-    writeFileSync(
-      probe,
-      `import * as prom from 'prom-client';
+    const result = await runProbe('prom', `import * as prom from 'prom-client';
 const loaded = () => process.moduleLoadList.some((m) => m === 'NativeModule https' || m === 'NativeModule cluster');
 const registry = new prom.Registry();
 new prom.Counter({ name: 'probe_total', help: 'probe', registers: [registry] }).inc();
@@ -75,10 +74,7 @@ prom.collectDefaultMetrics({ register: registry });
 void registry.getMetricsAsJSON().then((series) =>
   console.log(JSON.stringify({ before, after: loaded(), gateway: typeof gateway.pushAdd, aggregator: typeof prom.AggregatorRegistry.aggregate, series: series.length })),
 );
-`,
-    );
-    const probed = await bundleCli(join(temp.dir, 'prom-probe'), { probe });
-    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
+`);
     expect(result.stderr).toBe('');
     const seen = JSON.parse(result.stdout) as { before: boolean; after: boolean; gateway: string; aggregator: string; series: number };
     expect(seen).toEqual({ before: false, after: true, gateway: 'function', aggregator: 'function', series: expect.any(Number) });
@@ -86,16 +82,10 @@ void registry.getMetricsAsJSON().then((series) =>
   });
 
   it("holds OpenTelemetry's semantic-convention constants as written at build time, every export the package's own value", async () => {
-    const probe = join(temp.dir, 'semconv-probe.ts');
-    writeFileSync(
-      probe,
-      `import * as semconv from '@opentelemetry/semantic-conventions';
+    const result = await runProbe('semconv', `import * as semconv from '@opentelemetry/semantic-conventions';
 const read = (name: string) => (semconv as Record<string, unknown>)[name];
 console.log(JSON.stringify(Object.fromEntries(Object.keys(semconv).filter((name) => name !== 'default').map((name) => [name, typeof read(name) === 'function' ? 'function' : read(name)]))));
-`,
-    );
-    const probed = await bundleCli(join(temp.dir, 'semconv-probe'), { probe });
-    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
+`);
     expect(result.stderr).toBe('');
     const real = await import('@opentelemetry/semantic-conventions');
     const expected = Object.fromEntries(
@@ -113,16 +103,10 @@ console.log(JSON.stringify(Object.fromEntries(Object.keys(semconv).filter((name)
   });
 
   it("colours winston's debug namespaces with modules it loads on their first use", async () => {
-    const probe = join(temp.dir, 'diagnostics-probe.ts');
-    writeFileSync(
-      probe,
-      `// @ts-expect-error: no types; winston's own debug logger
+    const result = await runProbe('diagnostics', `// @ts-expect-error: no types; winston's own debug logger
 import diagnostics from '@dabh/diagnostics';
 diagnostics('winston:probe', { force: true, colors: true })('hello');
-`,
-    );
-    const probed = await bundleCli(join(temp.dir, 'diagnostics-probe'), { probe });
-    const result = await collect(spawn(process.execPath, [join(probed.outDir, 'probe.js')], { cwd: temp.dir, env: cleanEnv(cacheEnv()), stdio: ['ignore', 'pipe', 'pipe'] }));
+`);
     expect(result.stderr).toBe('');
     // What the package itself writes, unbundled: the namespace in colorspace's colour for it, by kuler.
     const unbundled = await collect(
